@@ -1,0 +1,4 @@
+"""`python -m pipeline …` runs the same commands as `congvan …`."""
+from .cli import main
+
+main()

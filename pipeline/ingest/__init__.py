@@ -1,0 +1,43 @@
+"""Ingestion: one reader per format behind one entry point, `ingest(path) -> Document`.
+
+Knows file formats and nothing about dispatches. The format comes from the bytes (`sniff`), sizes are
+checked before parsing, and every failure is a `DocumentError` naming the file and the reason.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..errors import DocumentError
+from ..model import Block, Document, Source
+from ..text import clean
+from . import docx, pdf, sniff, txt
+
+READERS = {"txt": txt.read, "docx": docx.read, "pdf": pdf.read}
+
+
+def ingest(path: str | Path) -> Document:
+    """Read one file into a Document whose blocks carry cleaned display text and the raw text."""
+    path_str = str(path)
+    data, fmt = sniff.load(Path(path), path_str)
+    blocks, pages, warnings = READERS[fmt](data, path_str)
+    blocks = _finish(blocks)
+    if not any(b.text for b in blocks):
+        code = "E008" if fmt == "pdf" else "E015"
+        raise DocumentError(code, path_str)
+    source = Source(path=path_str, sha256=hashlib.sha256(data).hexdigest(), format=fmt,
+                    pages=pages, size=len(data))
+    return Document(source=source, blocks=blocks, warnings=list(warnings))
+
+
+def _finish(blocks: list[Block]) -> list[Block]:
+    """Clean each block's text (keeping the raw form), drop empty ones, number them in order."""
+    out = []
+    for b in blocks:
+        raw = b.raw if b.raw is not None else b.text
+        text = clean(raw)
+        if not text:
+            continue
+        b.raw, b.text, b.id = raw, text, len(out)
+        out.append(b)
+    return out

@@ -1,0 +1,193 @@
+"""PDF with pdfplumber: words with coordinates, grouped into lines, column segments and blocks.
+
+A dispatch puts two columns side by side twice: the issuer beside the national motto at the top,
+and Nơi nhận beside the signature at the bottom. Reading such lines left to right interleaves them,
+so a run of lines that has a right-hand segment is read column by column: the left column's text
+first, then the right's. Other lines are joined into paragraphs by spacing and outline markers.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+from io import BytesIO
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+
+from ..errors import DocumentError
+from ..model import Block, Style
+
+MAX_PAGES = 500
+_MARKER = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\)|[-+•–*]|Điều \d+)\s", re.IGNORECASE)
+
+
+@dataclass
+class Segment:
+    """Words of one line that sit together (no wide gap between them)."""
+
+    words: list[dict]
+    x0: float = 0.0
+    x1: float = 0.0
+    top: float = 0.0
+    bottom: float = 0.0
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        self.x0 = min(w["x0"] for w in self.words)
+        self.x1 = max(w["x1"] for w in self.words)
+        self.top = min(w["top"] for w in self.words)
+        self.bottom = max(w["bottom"] for w in self.words)
+        self.text = " ".join(w["text"] for w in self.words)
+
+
+@dataclass
+class Line:
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def top(self) -> float:
+        return min(s.top for s in self.segments)
+
+    @property
+    def bottom(self) -> float:
+        return max(s.bottom for s in self.segments)
+
+
+def read(data: bytes, path: str) -> tuple[list[Block], int, list[str]]:
+    try:
+        with pdfplumber.open(BytesIO(data)) as pdf:
+            pages = pdf.pages
+            if len(pages) > MAX_PAGES:
+                raise DocumentError("E010", path, size=f"{len(pages)} pages,", limit=f"{MAX_PAGES} pages")
+            blocks, warnings = [], []
+            for number, page in enumerate(pages, start=1):
+                words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False)
+                if not words:
+                    warnings.append(f"page {number}: no text layer")
+                blocks.extend(page_blocks(words, float(page.width), number))
+                page.flush_cache()
+            return blocks, len(pages), warnings
+    except (PDFPasswordIncorrect, PDFEncryptionError) as e:
+        raise DocumentError("E007", path) from e
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError) as e:
+        if "password" in str(e).lower() or "encrypt" in str(e).lower():
+            raise DocumentError("E007", path) from e
+        raise DocumentError("E006", path, detail=str(e).splitlines()[0][:200] if str(e) else type(e).__name__) from e
+
+
+def page_blocks(words: list[dict], width: float, page: int) -> list[Block]:
+    """Blocks of one page in reading order."""
+    lines = _lines(words)
+    blocks: list[Block] = []
+    for zone, run in _zones(lines, width):
+        if zone == "columns":
+            blocks.extend(_column_blocks(run, width, page))
+        else:
+            blocks.extend(_paragraph_blocks(run, page))
+    return blocks
+
+
+def _lines(words: list[dict]) -> list[Line]:
+    """Words grouped by baseline into lines, then split into segments at wide gaps."""
+    words = sorted(words, key=lambda w: (round(w["top"]), w["x0"]))
+    rows: list[list[dict]] = []
+    for w in words:
+        if rows and abs(rows[-1][0]["top"] - w["top"]) <= max(2.0, w["size"] * 0.35):
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        segments, current = [], [row[0]]
+        for prev, w in zip(row, row[1:]):
+            if w["x0"] - prev["x1"] > max(12.0, 1.6 * w["size"]):
+                segments.append(Segment(current))
+                current = []
+            current.append(w)
+        segments.append(Segment(current))
+        lines.append(Line(segments))
+    return lines
+
+
+def _side(seg: Segment, mid: float) -> str:
+    if seg.x1 <= mid + 10:
+        return "left"
+    if seg.x0 >= mid - 10:
+        return "right"
+    return "full"
+
+
+def _zones(lines: list[Line], width: float):
+    """Split lines into runs: 'columns' where a right-hand segment stands beside or under a left one."""
+    mid = width / 2
+    runs: list[tuple[str, list[Line]]] = []
+    for line in lines:
+        sides = {_side(s, mid) for s in line.segments}
+        kind = "columns" if "full" not in sides and ("right" in sides) else "flow"
+        if kind == "flow" and sides == {"left"} and runs and runs[-1][0] == "columns" and _near(runs[-1][1][-1], line):
+            kind = "columns"
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(line)
+        else:
+            runs.append((kind, [line]))
+    return runs
+
+
+def _near(prev: Line, line: Line) -> bool:
+    height = max(prev.bottom - prev.top, 1.0)
+    return line.top - prev.bottom < 3.0 * height
+
+
+def _column_blocks(lines: list[Line], width: float, page: int) -> list[Block]:
+    mid = width / 2
+    left = [s for line in lines for s in line.segments if _side(s, mid) == "left"]
+    right = [s for line in lines for s in line.segments if _side(s, mid) != "left"]
+    blocks = []
+    for column in (left, right):
+        blocks.extend(_group(column, page, kind="line", joiner="\n"))
+    return blocks
+
+
+def _paragraph_blocks(lines: list[Line], page: int) -> list[Block]:
+    segments = []
+    for line in lines:
+        merged = Segment([w for s in line.segments for w in s.words])
+        segments.append(merged)
+    return _group(segments, page, kind="paragraph", joiner=" ")
+
+
+def _group(segments: list[Segment], page: int, kind: str, joiner: str) -> list[Block]:
+    """Consecutive segments joined into blocks; a new block at a wide gap or an outline marker."""
+    if not segments:
+        return []
+    heights = [s.bottom - s.top for s in segments]
+    height = statistics.median(heights) if heights else 12.0
+    groups: list[list[Segment]] = [[segments[0]]]
+    for prev, seg in zip(segments, segments[1:]):
+        gap = seg.top - prev.bottom
+        new = gap > 0.75 * height or bool(_MARKER.match(seg.text)) or _indent_break(prev, seg, kind)
+        if new:
+            groups.append([seg])
+        else:
+            groups[-1].append(seg)
+    return [_block(g, page, kind, joiner) for g in groups]
+
+
+def _indent_break(prev: Segment, seg: Segment, kind: str) -> bool:
+    """In flowing text a first-line indent starts a paragraph; centred lines stand alone."""
+    return kind == "paragraph" and seg.x0 - prev.x0 > 15
+
+
+def _block(group: list[Segment], page: int, kind: str, joiner: str) -> Block:
+    words = [w for s in group for w in s.words]
+    bold = all("bold" in (w.get("fontname") or "").lower() for w in words)
+    italic = all("italic" in (w.get("fontname") or "").lower() for w in words)
+    size = statistics.median(w["size"] for w in words)
+    bbox = (min(s.x0 for s in group), min(s.top for s in group), max(s.x1 for s in group), max(s.bottom for s in group))
+    font = (words[0].get("fontname") or "").split("+")[-1] or None
+    style = Style(bold=bold, italic=italic, size=round(float(size), 1), font=font)
+    return Block(id=0, text="", raw=joiner.join(s.text for s in group), kind=kind, page=page, bbox=bbox, style=style)

@@ -1,0 +1,109 @@
+"""The stage list, written once, and `process(path)`: the one function every engine runs per file.
+
+A bad document never stops the run: `process` turns its failure into a `Result` with a plain reason.
+Configuration errors (rules) are raised, since no document can be processed without them.
+"""
+from __future__ import annotations
+
+import os
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+from .errors import DocumentError, PipelineError
+from .ingest import ingest
+from .model import Document
+
+DOCUMENT_EXTENSIONS = {".txt", ".docx", ".pdf"}
+IGNORED_PREFIXES = ("~$", ".~lock.", ".")
+IGNORED_SUFFIXES = (".part", ".crdownload", ".tmp")
+
+
+def stages() -> list[Callable[[Document], Document]]:
+    """The stages after ingestion, in order."""
+    return []
+
+
+@dataclass
+class Result:
+    path: str
+    status: str  # "ok" | "failed"
+    document: Optional[Document] = None
+    error: Optional[str] = None
+    code: Optional[str] = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def process(path: str) -> Result:
+    """Ingest one file and run every stage over it; failures become a Result, never an exception."""
+    import time
+
+    timings: dict[str, float] = {}
+    try:
+        start = time.perf_counter()
+        doc = ingest(path)
+        timings["ingest"] = time.perf_counter() - start
+        for stage in stages():
+            start = time.perf_counter()
+            doc = stage(doc)
+            timings[stage.__module__.rsplit(".", 1)[-1]] = time.perf_counter() - start
+        return Result(path=path, status="ok", document=doc, timings=timings)
+    except DocumentError as e:
+        return Result(path=path, status="failed", error=str(e), code=e.code, timings=timings)
+    except PipelineError:
+        raise
+    except (MemoryError, RecursionError) as e:
+        return Result(path=path, status="failed", code="E012", error=f"{path}: the document is unsafe to parse: {type(e).__name__}")
+    except Exception as e:  # noqa: BLE001 - one broken file must not stop the others
+        detail = f"{type(e).__name__}: {e}".splitlines()[0][:300]
+        if os.environ.get("CONGVAN_DEBUG"):
+            traceback.print_exc()
+        return Result(path=path, status="failed", error=f"{path}: unexpected error while processing: {detail}",
+                      code="E099", timings=timings)
+
+
+def collect(inputs: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Files to process from files and folders; folders give their documents, sorted, recursively.
+
+    Returns (files, skipped): a folder's non-document files are skipped and listed; a file named
+    directly is always processed (so an unsupported one gets its clear error).
+    """
+    files, skipped = [], []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if not child.is_file():
+                    continue
+                if _wanted(child):
+                    files.append(str(child))
+                else:
+                    skipped.append(str(child))
+        else:
+            files.append(item)
+    return files, skipped
+
+
+def _wanted(path: Path) -> bool:
+    name = path.name
+    if name.startswith(IGNORED_PREFIXES) or name.endswith(IGNORED_SUFFIXES):
+        return False
+    return path.suffix.lower() in DOCUMENT_EXTENSIONS
+
+
+def process_all(paths: list[str], jobs: int = 1) -> Iterator[Result]:
+    """Results in input order; with jobs > 1 files are spread over worker processes."""
+    if jobs <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield process(path)
+        return
+    chunk = max(1, min(16, len(paths) // (jobs * 4) or 1))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_warm) as pool:
+        yield from pool.map(process, paths, chunksize=chunk)
+
+
+def _warm() -> None:
+    """Load rules and models once per worker process, before the first document."""
+    stages()

@@ -1,0 +1,62 @@
+"""The documents.jsonl contract: one JSON object per input file, built from the model in one place."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from .model import Document, OutlineNode, Task
+
+FRAME_FIELDS = ("number", "doc_type", "issuer", "issuer_parent", "place", "issue_date", "subject",
+                "urgency", "addressees", "recipients", "signer_title", "signer_authority", "signer_name",
+                "references")
+
+
+def document_record(doc: Document, status: str = "ok") -> dict[str, Any]:
+    """The JSON object for one processed document (see README, "documents.jsonl")."""
+    frame = doc.frame
+    record: dict[str, Any] = {
+        "doc_id": doc.doc_id,
+        "source": doc.source.path,
+        "sha256": doc.source.sha256,
+        "format": doc.source.format,
+        "pages": doc.source.pages,
+        "status": status,
+    }
+    for name in FRAME_FIELDS:
+        value = getattr(frame, name)
+        record[name] = [asdict(v) for v in value] if name in ("recipients", "references") else value
+    record["outline"] = [outline_record(n) for n in doc.outline]
+    record["warnings"] = list(doc.warnings)
+    record["tasks"] = [task_record(t) for t in doc.tasks]
+    record["provenance"] = provenance(doc)
+    return record
+
+
+def outline_record(node: OutlineNode) -> dict[str, Any]:
+    return {"label": node.label, "path": node.path, "kind": node.kind, "text": node.text,
+            "heading": node.heading, "blocks": node.blocks,
+            "children": [outline_record(c) for c in node.children]}
+
+
+def task_record(task: Task) -> dict[str, Any]:
+    record = asdict(task)
+    record["provenance"] = {"blocks": record.pop("blocks"), "page": record.pop("page")}
+    return record
+
+
+def provenance(doc: Document) -> dict[str, Any]:
+    """Field name -> the blocks it came from, each with page and paragraph for a clerk to check."""
+    out = {}
+    for name, ids in doc.frame.provenance.items():
+        out[name] = [block_ref(doc, i) for i in ids if 0 <= i < len(doc.blocks)]
+    return out
+
+
+def block_ref(doc: Document, block_id: int) -> dict[str, Any]:
+    block = doc.blocks[block_id]
+    return {"block": block.id, "page": block.page, "paragraph": block.para}
+
+
+def failure_record(path: str, error: str, code: str | None) -> dict[str, Any]:
+    return {"doc_id": None, "source": path, "status": "failed", "error": error, "error_code": code,
+            "tasks": [], "warnings": []}
