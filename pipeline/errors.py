@@ -24,7 +24,7 @@ MESSAGES = {
     "E005": "{path}: not a valid .docx (corrupt or truncated archive): {detail}",
     "E006": "{path}: not a valid PDF (corrupt or truncated): {detail}",
     "E007": "{path}: the PDF is password-protected",
-    "E008": "{path}: scanned: needs OCR (no text layer on any page)",
+    "E008": "{path}: scanned: needs OCR, but no text was read (no text layer, and OCR found none on any page)",
     "E009": "{path}: text encoding could not be detected",
     "E010": "{path}: file too large ({size} bytes; limit {limit})",
     "E011": "{path}: the .docx expands to more than {limit} bytes (a zip bomb?)",
@@ -33,6 +33,11 @@ MESSAGES = {
     "E014": "{path}: cannot be read: {detail}",
     "E015": "{path}: no text found in the document",
     "E016": "{path}: processing took longer than {seconds} s",
+    "E017": "{path}: scanned: needs OCR, but {reason}",
+    "E018": "{path}: .{ext} files need LibreOffice, which is not installed (Debian package libreoffice-writer-nogui)",
+    "E019": "{path}: LibreOffice could not convert the .{ext} file: {detail}",
+    "E020": "{path}: LibreOffice took longer than {seconds} s to convert the .{ext} file",
+    "E021": "{path}: not a readable image: {detail}",
     "E099": "{path}: unexpected error while processing: {detail}",
 }
 

@@ -118,17 +118,38 @@ def test_corpus_docx_automatic_numbering_is_rebuilt(stem):
         assert re.search(r"(?:^|\n)(?:\d+\.|[a-z]\)) " + re.escape(words), joined), words
 
 
+def _normal(text: str) -> str:
+    return collapse(re.sub(r"-{3,}|\*{3,}", " ", text.replace("|", " ")))
+
+
 def _flat(doc_path) -> str:
-    text = " ".join(b.text for b in ingest(doc_path).blocks)
-    text = text.replace("|", " ")
-    return collapse(re.sub(r"-{3,}|\*{3,}", " ", text))
+    return _normal(" ".join(b.text for b in ingest(doc_path).blocks))
+
+
+def _in_reference_order(doc_path, reference: str) -> str:
+    """Block lines ordered by where each starts in the reference text.
+
+    Text dumps of PDFs (several corpus .txt files) run the two header columns together line by line,
+    while the PDF reader deliberately reads one column, then the other. Ordering blocks by their place
+    in the reference compares the words and their order inside blocks, not the column choice.
+    """
+    blocks, last = [], -1
+    for line in (line for b in ingest(doc_path).blocks for line in b.text.split("\n")):
+        text = _normal(line)
+        key = text[:40] if len(text) >= 12 else ""  # short lines ("3.000") just follow the previous one
+        found = reference.find(key, max(last, 0)) if key else -1
+        if found < 0 and key:
+            found = reference.find(key)
+        last = found if found >= 0 else last
+        blocks.append((last, len(blocks), text))
+    return " ".join(t for _, _, t in sorted(blocks))
 
 
 @pytest.mark.parametrize("stem", corpus_stems("docx", "pdf"))
 @pytest.mark.parametrize("ext", ["docx", "pdf"])
 def test_renderings_agree_with_the_text(stem, ext):
     reference = _flat(CORPUS / f"{stem}.txt")
-    other = _flat(CORPUS / f"{stem}.{ext}")
+    other = _in_reference_order(CORPUS / f"{stem}.{ext}", reference)
     ratio = difflib.SequenceMatcher(None, reference, other, autojunk=False).ratio()
     assert ratio >= 0.98, f"{stem}.{ext}: similarity {ratio:.3f}"
 
@@ -136,12 +157,16 @@ def test_renderings_agree_with_the_text(stem, ext):
 MOTTO = fold("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
 
 
-@pytest.mark.parametrize("stem", corpus_stems("pdf"))
+def _with_motto() -> list[str]:
+    """Corpus dispatches whose header carries the national motto (web articles and bare plans do not)."""
+    return [s for s in corpus_stems("pdf") if MOTTO in fold((CORPUS / f"{s}.txt").read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("stem", _with_motto())
 def test_pdf_header_columns_are_separate_blocks(stem):
     doc = ingest(CORPUS / f"{stem}.pdf")
     motto = [b for b in doc.blocks[:12] if MOTTO in fold(b.text)]
-    if not motto:
-        pytest.skip(f"{stem} has no national motto (not a dispatch header)")
+    assert motto, "the motto is not at the top of the document"
     block = motto[0]
     # The motto's block holds only right-column text: no issuer words interleaved before it.
     assert fold(block.text).startswith(MOTTO), block.text

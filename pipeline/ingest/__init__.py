@@ -39,5 +39,6 @@ def _finish(blocks: list[Block]) -> list[Block]:
         if not text:
             continue
         b.raw, b.text, b.id = raw, text, len(out)
+        b.para = b.para or len(out) + 1
         out.append(b)
     return out

@@ -111,7 +111,8 @@ class _Walker:
     def paragraph(self, p) -> tuple[str, Style]:
         ppr = p.find(qn("w:pPr"))
         style_id = _val(ppr, "w:pStyle")
-        marker = self.numbering.marker(_num_pr(ppr) or self.styles.find(style_id, "w:numPr"))
+        num_pr = _num_pr(ppr)
+        marker = self.numbering.marker(num_pr if num_pr is not None else self.styles.find(style_id, "w:numPr"))
         text = "".join(t for t in _texts(p))
         if marker:
             text = f"{marker} {text}"

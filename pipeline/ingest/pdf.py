@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 import pdfplumber
+from pdfplumber.utils.exceptions import PdfminerException
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 
 from ..errors import DocumentError
 from ..model import Block, Style
+from . import ocr
 
 MAX_PAGES = 500
 _MARKER = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\)|[-+•–*]|Điều \d+)\s", re.IGNORECASE)
@@ -57,37 +59,118 @@ class Line:
 
 
 def read(data: bytes, path: str) -> tuple[list[Block], int, list[str]]:
+    pages, tables = _text_layer(data, path)
+    warnings = ocr.read_scanned(data, pages, path)  # pages without a usable text layer, in place
+    blocks = []
+    for number, (words, width) in enumerate(pages, start=1):
+        found = tables.get(number, [])
+        words = [w for w in words if not any(_inside(w, bbox) for bbox, _ in found)]
+        blocks.extend(_merge(page_blocks(words, width, number), found))
+    return blocks, len(pages), warnings
+
+
+def _text_layer(data: bytes, path: str) -> tuple[list[tuple[list[dict], float]], dict[int, list]]:
+    """(words, width in points) of every page as the PDF's text layer gives them, and ruled tables.
+
+    Words inside a ruled table are later left out of the page's flow: the table's cells carry them.
+    """
     try:
         with pdfplumber.open(BytesIO(data)) as pdf:
             pages = pdf.pages
             if len(pages) > MAX_PAGES:
                 raise DocumentError("E010", path, size=f"{len(pages)} pages,", limit=f"{MAX_PAGES} pages")
-            blocks, warnings = [], []
+            out, tables = [], {}
             for number, page in enumerate(pages, start=1):
-                words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False)
-                if not words:
-                    warnings.append(f"page {number}: no text layer")
-                blocks.extend(page_blocks(words, float(page.width), number))
+                words = _words(page)
+                found = _ruled_tables(page, number, sum(len(t) for t in tables.values())) if words else []
+                if found:
+                    tables[number] = found
+                out.append((words, float(page.width)))
                 page.flush_cache()
-            return blocks, len(pages), warnings
+            return out, tables
     except (PDFPasswordIncorrect, PDFEncryptionError) as e:
         raise DocumentError("E007", path) from e
+    except PdfminerException as e:
+        cause = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise DocumentError("E007", path) from e
+        raise DocumentError("E006", path, detail=(str(cause) or type(cause).__name__).splitlines()[0][:200]) from e
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError) as e:
         if "password" in str(e).lower() or "encrypt" in str(e).lower():
             raise DocumentError("E007", path) from e
         raise DocumentError("E006", path, detail=str(e).splitlines()[0][:200] if str(e) else type(e).__name__) from e
 
 
+def _words(page) -> list[dict]:
+    """Words with the font of their first character.
+
+    Splitting words on font changes (pdfplumber's extra_attrs) would break "HỘI" apart wherever a
+    renderer fell back to another font for one accented letter, so the font is read afterwards.
+    """
+    words = page.extract_words(return_chars=True, keep_blank_chars=False)
+    for w in words:
+        first = w.pop("chars")[0]
+        w["fontname"], w["size"] = first.get("fontname"), float(first.get("size") or 0)
+    return words
+
+
+def _ruled_tables(page, number: int, offset: int) -> list[tuple[tuple, list[Block]]]:
+    """Tables drawn with rules (appendix and data tables): one cell block per cell, row by row.
+
+    Read line by line, a table's narrow columns interleave ("thực | 50.000 | hiện"); cells keep
+    each cell's words together. Only pages with drawn lines are searched, since that costs time.
+    """
+    if len(page.lines) + len(page.rects) < 4:
+        return []
+    found = []
+    for index, table in enumerate(page.find_tables()):
+        rows = table.extract()
+        if len(rows) < 2 or max(len(r) for r in rows) < 2:
+            continue
+        cells = [Block(id=0, text="", raw=cell or "", kind="cell", page=number, table=(offset + index, r, c))
+                 for r, row in enumerate(rows) for c, cell in enumerate(row) if cell]
+        found.append((table.bbox, cells))
+    return found
+
+
+def _inside(word: dict, bbox: tuple) -> bool:
+    x0, top, x1, bottom = bbox
+    return word["x0"] >= x0 - 1 and word["x1"] <= x1 + 1 and word["top"] >= top - 1 and word["bottom"] <= bottom + 1
+
+
+def _merge(blocks: list[Block], tables: list[tuple[tuple, list[Block]]]) -> list[Block]:
+    """Table cells placed before the first block that starts below the table's top."""
+    for bbox, cells in sorted(tables, key=lambda t: t[0][1]):
+        at = next((i for i, b in enumerate(blocks) if b.bbox and b.bbox[1] > bbox[1]), len(blocks))
+        blocks[at:at] = cells
+    return blocks
+
+
 def page_blocks(words: list[dict], width: float, page: int) -> list[Block]:
     """Blocks of one page in reading order."""
     lines = _lines(words)
+    right = max((s.x1 for line in lines for s in line.segments), default=width)
     blocks: list[Block] = []
     for zone, run in _zones(lines, width):
         if zone == "columns":
-            blocks.extend(_column_blocks(run, width, page))
+            for band in _bands(run):
+                blocks.extend(_column_blocks(band, width, page))
         else:
-            blocks.extend(_paragraph_blocks(run, page))
+            blocks.extend(_paragraph_blocks(run, page, right))
     return blocks
+
+
+def _bands(lines: list[Line]) -> list[list[Line]]:
+    """Rows of a two-column zone, split at blank vertical space (a header table's rows)."""
+    heights = sorted(line.bottom - line.top for line in lines)
+    height = heights[len(heights) // 2] if heights else 12.0
+    bands = [[lines[0]]]
+    for prev, line in zip(lines, lines[1:]):
+        if line.top - prev.bottom > 0.9 * height:
+            bands.append([line])
+        else:
+            bands[-1].append(line)
+    return bands
 
 
 def _lines(words: list[dict]) -> list[Line]:
@@ -152,15 +235,12 @@ def _column_blocks(lines: list[Line], width: float, page: int) -> list[Block]:
     return blocks
 
 
-def _paragraph_blocks(lines: list[Line], page: int) -> list[Block]:
-    segments = []
-    for line in lines:
-        merged = Segment([w for s in line.segments for w in s.words])
-        segments.append(merged)
-    return _group(segments, page, kind="paragraph", joiner=" ")
+def _paragraph_blocks(lines: list[Line], page: int, right: float) -> list[Block]:
+    segments = [Segment([w for s in line.segments for w in s.words]) for line in lines]
+    return _group(segments, page, kind="paragraph", joiner=" ", right=right)
 
 
-def _group(segments: list[Segment], page: int, kind: str, joiner: str) -> list[Block]:
+def _group(segments: list[Segment], page: int, kind: str, joiner: str, right: float = 0.0) -> list[Block]:
     """Consecutive segments joined into blocks; a new block at a wide gap or an outline marker."""
     if not segments:
         return []
@@ -169,7 +249,8 @@ def _group(segments: list[Segment], page: int, kind: str, joiner: str) -> list[B
     groups: list[list[Segment]] = [[segments[0]]]
     for prev, seg in zip(segments, segments[1:]):
         gap = seg.top - prev.bottom
-        new = gap > 0.75 * height or bool(_MARKER.match(seg.text)) or _indent_break(prev, seg, kind)
+        new = (gap > 0.75 * height or bool(_MARKER.match(seg.text)) or _indent_break(prev, seg, kind)
+               or _ended(prev, right, kind))
         if new:
             groups.append([seg])
         else:
@@ -180,6 +261,11 @@ def _group(segments: list[Segment], page: int, kind: str, joiner: str) -> list[B
 def _indent_break(prev: Segment, seg: Segment, kind: str) -> bool:
     """In flowing text a first-line indent starts a paragraph; centred lines stand alone."""
     return kind == "paragraph" and seg.x0 - prev.x0 > 15
+
+
+def _ended(prev: Segment, right: float, kind: str) -> bool:
+    """A flowing line that stops short of the right margin after sentence punctuation ends its paragraph."""
+    return kind == "paragraph" and prev.x1 < right - 40 and prev.text.rstrip().endswith((".", ";", ":", "!", "?"))
 
 
 def _block(group: list[Segment], page: int, kind: str, joiner: str) -> Block:
