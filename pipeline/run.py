@@ -22,8 +22,11 @@ IGNORED_SUFFIXES = (".part", ".crdownload", ".tmp")
 
 
 def stages() -> list[Callable[[Document], Document]]:
-    """The stages after ingestion, in order."""
-    return []
+    """The stages after ingestion, in order: the frame and outline, then the tasks."""
+    from .structure import structure
+    from .tasks import extract_tasks
+
+    return [structure, extract_tasks]
 
 
 @dataclass
