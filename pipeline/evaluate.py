@@ -206,6 +206,12 @@ def score_tasks(pred: dict, gold: dict, scores: Scores, label: str) -> None:
             scores.misses.append((label, "task_assignee", g.get("assignees"), names(p.get("assignees"))))
 
 
+def _group(source: Path) -> str:
+    """The rendering a file belongs to: its extension, or folder/extension for a derived set (scans/pdf)."""
+    fmt = source.suffix.lstrip(".").lower() or "?"
+    return fmt if source.parent.name in ("corpus", "") else f"{source.parent.name}/{fmt}"
+
+
 def load_run(path: Path) -> list[dict]:
     if path.is_dir():
         path = path / "documents.jsonl"
@@ -222,7 +228,7 @@ def evaluate(run: Path, gold_dir: Path) -> dict[str, Scores]:
         gold = golds.get(source.stem)
         if gold is None:
             continue
-        fmt = source.suffix.lstrip(".").lower() or "?"
+        fmt = _group(source)
         for group in (fmt, "all"):
             score_document(pred, gold, groups[group], f"{source.stem}.{fmt}")
         seen[fmt].add(source.stem)

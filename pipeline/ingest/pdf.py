@@ -250,7 +250,7 @@ def _group(segments: list[Segment], page: int, kind: str, joiner: str, right: fl
     for prev, seg in zip(segments, segments[1:]):
         gap = seg.top - prev.bottom
         new = (gap > 0.75 * height or bool(_MARKER.match(seg.text)) or _indent_break(prev, seg, kind)
-               or _ended(prev, right, kind))
+               or _ended(prev, seg, right, kind))
         if new:
             groups.append([seg])
         else:
@@ -259,13 +259,21 @@ def _group(segments: list[Segment], page: int, kind: str, joiner: str, right: fl
 
 
 def _indent_break(prev: Segment, seg: Segment, kind: str) -> bool:
-    """In flowing text a first-line indent starts a paragraph; centred lines stand alone."""
-    return kind == "paragraph" and seg.x0 - prev.x0 > 15
+    """In flowing text a first-line indent starts a paragraph; a change between bold and plain
+    (a centred title over its subject, a heading over its body) starts one too."""
+    return kind == "paragraph" and (seg.x0 - prev.x0 > 15 or _bold(prev) != _bold(seg))
 
 
-def _ended(prev: Segment, right: float, kind: str) -> bool:
-    """A flowing line that stops short of the right margin after sentence punctuation ends its paragraph."""
-    return kind == "paragraph" and prev.x1 < right - 40 and prev.text.rstrip().endswith((".", ";", ":", "!", "?"))
+def _bold(seg: Segment) -> bool:
+    return all("bold" in (w.get("fontname") or "").lower() for w in seg.words)
+
+
+def _ended(prev: Segment, seg: Segment, right: float, kind: str) -> bool:
+    """A flowing line that stops short of the right margin ends its paragraph when it closes a
+    sentence or the next line starts a new one (dispatches are justified: only last lines are short)."""
+    if kind != "paragraph" or prev.x1 >= right - 40:
+        return False
+    return prev.text.rstrip().endswith((".", ";", ":", "!", "?")) or seg.text[:1].isupper()
 
 
 def _block(group: list[Segment], page: int, kind: str, joiner: str) -> Block:
