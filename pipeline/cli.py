@@ -47,23 +47,96 @@ def run(
     inputs: List[str] = typer.Argument(..., help="Files and folders to process"),
     out: str = typer.Option("outputs", "--out", "-o", help="Output directory"),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes"),
+    today: Optional[str] = typer.Option(None, "--today", help="Reference date for task status, YYYY-MM-DD (default today)"),
+    db: Optional[str] = typer.Option(None, "--db", envvar="CONGVAN_DB",
+                                     help="Register database: a SQLite path or SQLAlchemy URL (default OUT/register.sqlite)"),
 ) -> None:
     """Process files and folders into the output directory and print a short summary."""
     from .batch import run_batch
+    from .register.query import parse_day
 
     for item in inputs:
         if not Path(item).exists():
             typer.echo(f"congvan: {item}: file not found", err=True)
     try:
-        summary = run_batch(inputs, out, jobs=jobs)
+        summary = run_batch(inputs, out, jobs=jobs, today=parse_day(today), db=db)
     except PipelineError as e:
         _fail(str(e))
     for error in summary.errors:
         typer.echo(f"error: {error}", err=True)
+    for warning in summary.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     typer.echo(f"{summary.files} files: {summary.ok} ok, {summary.failed} failed; "
                f"{summary.tasks} tasks; {summary.seconds:.1f} s -> {summary.out_dir}/")
+    if summary.register is not None:
+        c = summary.register.counts
+        typer.echo(f"register run {summary.register.run_id}: {c['added']} added, {c['changed']} changed, "
+                   f"{c['unchanged']} unchanged, {c['duplicates']} duplicates, {c['withdrawn']} withdrawn "
+                   f"-> {summary.register.database}")
     if summary.failed:
         raise typer.Exit(1)
+
+
+_OUT = typer.Option("outputs", "--out", "-o", help="Output directory of the run (holds register.sqlite)")
+_DB = typer.Option(None, "--db", envvar="CONGVAN_DB", help="Register database: SQLite path or SQLAlchemy URL")
+_TODAY = typer.Option(None, "--today", help="Reference date, YYYY-MM-DD (default today)")
+_FORMAT = typer.Option("table", "--format", "-f", help="table, csv or json")
+
+
+@app.command()
+def tasks(
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help="Only tasks assigned to this unit (any part of its name)"),
+    due_within: Optional[int] = typer.Option(None, "--due-within", min=0, help="Only open tasks due within N days (overdue included)"),
+    status: List[str] = typer.Option([], "--status", "-s", help="overdue, due_soon, open, no_deadline, done, withdrawn (repeatable)"),
+    fmt: str = _FORMAT, out: str = _OUT, db: Optional[str] = _DB, today: Optional[str] = _TODAY,
+) -> None:
+    """List the register's tasks, filtered by unit, due date and status."""
+    from .register import query
+
+    try:
+        rows = query.tasks(db, out, query.parse_day(today), unit=unit, due_within=due_within, statuses=status)
+        typer.echo(query.render_tasks(rows, fmt))
+    except PipelineError as e:
+        _fail(str(e))
+
+
+@app.command()
+def units(fmt: str = _FORMAT, out: str = _OUT, db: Optional[str] = _DB, today: Optional[str] = _TODAY) -> None:
+    """List the units with their open, overdue, due-soon and done task counts."""
+    from .register import query
+
+    try:
+        typer.echo(query.render_units(query.units(db, out, query.parse_day(today)), fmt))
+    except PipelineError as e:
+        _fail(str(e))
+
+
+@app.command()
+def docs(fmt: str = _FORMAT, out: str = _OUT, db: Optional[str] = _DB, today: Optional[str] = _TODAY) -> None:
+    """List the register's documents with their task counts."""
+    from .register import query
+
+    try:
+        typer.echo(query.render_docs(query.docs(db, out, query.parse_day(today)), fmt))
+    except PipelineError as e:
+        _fail(str(e))
+
+
+@app.command()
+def done(
+    task_id: str = typer.Argument(..., help="A task id, as shown by `congvan tasks`"),
+    on: Optional[str] = typer.Option(None, "--date", help="Date it was done, YYYY-MM-DD (default today)"),
+    note: Optional[str] = typer.Option(None, "--note", "-n", help="A note, e.g. the reply's number"),
+    undo: bool = typer.Option(False, "--undo", help="Clear the done mark instead"),
+    out: str = _OUT, db: Optional[str] = _DB, today: Optional[str] = _TODAY,
+) -> None:
+    """Mark a task done (kept across later runs), then refresh the outputs in --out."""
+    from .register import query
+
+    try:
+        typer.echo(query.mark_done(db, out, task_id, query.parse_day(on), note, undo=undo, today=query.parse_day(today)))
+    except PipelineError as e:
+        _fail(str(e))
 
 
 def main(argv: Optional[list[str]] = None) -> None:

@@ -1,0 +1,109 @@
+"""Every table export from one list of fields per table (columns.py): CSV, Parquet, XLSX, import/.
+
+- `tasks.csv`, `obligations.csv`, `documents.csv`, `references.csv`: UTF-8 with BOM (Excel shows the
+  diacritics), English column keys, formula-like text neutralized;
+- the same tables as Parquet (typed: dates are dates, lists are lists);
+- `register.xlsx` (xlsx.py);
+- `import/documents.csv` and `import/documents.json`: the documents in the metadata layout of
+  Decree 30/2020 Appendix VI, for loading into an e-office system.
+Each file is written atomically.
+"""
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import atomic
+from .cells import csv_safe, plain
+from .columns import DOCUMENT_COLUMNS, IMPORT_COLUMNS, OBLIGATION_COLUMNS, REFERENCE_COLUMNS, TASK_COLUMNS, Column, keys
+from .tables import Tables
+from .xlsx import write_workbook
+
+TABLES = {
+    "tasks": TASK_COLUMNS,
+    "obligations": OBLIGATION_COLUMNS,
+    "documents": DOCUMENT_COLUMNS,
+    "references": REFERENCE_COLUMNS,
+}
+
+
+def export_all(tables: Tables, out_dir: str | Path) -> list[Path]:
+    """Write every table export into `out_dir`; returns the files written."""
+    out = Path(out_dir)
+    written = []
+    for name, columns in TABLES.items():
+        frame = getattr(tables, name)
+        written.append(write_csv(out / f"{name}.csv", frame, columns))
+        written.append(write_parquet(out / f"{name}.parquet", frame, columns))
+    write_workbook(out / "register.xlsx", tables)
+    written.append(out / "register.xlsx")
+    imports = import_records(tables)
+    written.append(write_csv(out / "import" / "documents.csv", pd.DataFrame(imports), IMPORT_COLUMNS))
+    atomic.write_text(out / "import" / "documents.json", json.dumps(imports, ensure_ascii=False, indent=1) + "\n")
+    written.append(out / "import" / "documents.json")
+    return written
+
+
+def write_csv(path: Path, frame: pd.DataFrame, columns: tuple[Column, ...]) -> Path:
+    rows = [[csv_safe(_typed(record.get(c.key), c.kind)) for c in columns] for record in frame.to_dict("records")]
+    with atomic.atomic_open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        pd.DataFrame(rows, columns=keys(columns), dtype=object).to_csv(handle, index=False, lineterminator="\r\n")
+    return path
+
+
+def write_parquet(path: Path, frame: pd.DataFrame, columns: tuple[Column, ...]) -> Path:
+    data = {}
+    for c in columns:
+        values = frame[c.key].tolist() if c.key in frame else [None] * len(frame)
+        if c.kind == "int":
+            data[c.key] = pd.array([_typed(v, "int") for v in values], dtype="Int64")
+        elif c.kind == "float":
+            data[c.key] = pd.array([_typed(v, "float") for v in values], dtype="Float64")
+        elif c.kind == "list":
+            data[c.key] = [list(v) if isinstance(v, (list, tuple)) else [] for v in values]
+        elif c.kind == "date":
+            data[c.key] = pd.Series([v if isinstance(v, date) else None for v in values], dtype=object)
+        else:
+            data[c.key] = pd.array([plain(v) for v in values], dtype="string")
+    buffer = io.BytesIO()
+    pd.DataFrame(data).to_parquet(buffer, index=False)
+    atomic.write_bytes(path, buffer.getvalue())
+    return path
+
+
+def _typed(value: Any, kind: str) -> Any:
+    value = plain(value) if kind != "list" else value
+    if value is None:
+        return None
+    if kind == "int":
+        return int(value)
+    if kind == "float":
+        return float(value)
+    return plain(value)
+
+
+def import_records(tables: Tables) -> list[dict[str, Any]]:
+    """Active documents as Appendix VI records (dates ISO, ToPlaces a list)."""
+    tasks = tables.tasks[tables.tasks["status"] != "withdrawn"] if not tables.tasks.empty else tables.tasks
+    due = tasks.dropna(subset=["deadline"]).groupby("doc_id")["deadline"].min() if not tasks.empty else {}
+    records = []
+    for doc in tables.documents.to_dict("records"):
+        if doc["state"] != "active":
+            continue
+        first_due = due.get(doc["doc_id"]) if len(due) else None
+        records.append({
+            "Identifier": doc["doc_id"], "OrganName": doc["issuer"], "OrganInCharge": doc["issuer_parent"],
+            "CodeNumber": doc["code_number"], "CodeNotation": doc["code_notation"], "Place": doc["place"],
+            "IssuedDate": doc["issue_date"], "TypeName": doc["doc_type"], "Subject": doc["subject"],
+            "Language": "vi", "PageAmount": doc["pages"], "SignerPosition": doc["signer_title"],
+            "SignerCompetence": doc["signer_authority"], "SignerFullName": doc["signer_name"],
+            "ToPlaces": list(doc["recipients"] or []), "Priority": doc["urgency"],
+            "DueDate": first_due.isoformat() if first_due else None, "TaskCount": doc["tasks"],
+            "FileName": doc["source"],
+        })
+    return [{k: plain(v) if not isinstance(v, list) else v for k, v in r.items()} for r in records]

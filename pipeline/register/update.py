@@ -1,0 +1,65 @@
+"""A run's register step: record the processed files in the store, then rewrite every output from it.
+
+Outputs come from the store, not from this run's files alone, so they always show the whole register
+(files from earlier runs, clerks' "done" marks, withdrawn tasks).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+from .calendar import write_calendars
+from .errors import RegisterError
+from .export import export_all
+from .report import write_report
+from .rows import Incoming
+from .status import DUE_SOON_DAYS
+from .store import Store
+from .tables import Tables, build
+
+
+@dataclass
+class RegisterSummary:
+    run_id: int
+    database: str
+    counts: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+
+
+def update_register(items: list[Incoming], seen: set[str], scope: list[str], inputs: list[str], failed: int,
+                    out_dir: str | Path, today: date, db: Optional[str] = None,
+                    soon_days: int = DUE_SOON_DAYS) -> RegisterSummary:
+    """Record one run's files (one transaction) and write every export into `out_dir`."""
+    store = Store.open(db, out_dir)
+    try:
+        record = store.sync(items, seen, scope, today, inputs, failed)
+        outputs = write_outputs(store, out_dir, today, soon_days)
+    finally:
+        store.close()
+    return RegisterSummary(run_id=record.run_id, database=store.shown_url, counts=record.counts,
+                           warnings=record.warnings, outputs=outputs)
+
+
+def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int = DUE_SOON_DAYS) -> list[Path]:
+    """register.xlsx, the CSV/Parquet tables, import/, report.html and calendar/*.ics from the store."""
+    out = Path(out_dir)
+    tables = build(store.snapshot(), today, soon_days)
+    try:
+        written = export_all(tables, out)
+        written.append(write_report(tables, out / "report.html"))
+        written += write_calendars(tables, out)
+    except OSError as e:
+        raise RegisterError("R005", path=getattr(e, "filename", None) or out, detail=e.strerror or e) from e
+    return written
+
+
+def load_tables(db: Optional[str], out_dir: str | Path, today: date, soon_days: int = DUE_SOON_DAYS) -> Tables:
+    """The register's tables for a reference date, from an existing store."""
+    store = Store.open(db, out_dir, must_exist=True)
+    try:
+        return build(store.snapshot(), today, soon_days)
+    finally:
+        store.close()
