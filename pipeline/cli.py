@@ -43,6 +43,27 @@ def ingest(file: str = typer.Argument(..., help="A .txt, .docx or .pdf file")) -
 
 
 @app.command()
+def explain(
+    file: str = typer.Argument(..., help="A dispatch file"),
+    html: Optional[str] = typer.Option(None, "--html", help="Also write the marked document as an HTML page here"),
+) -> None:
+    """Print the document with every extracted value marked at its source."""
+    from . import atomic
+    from . import explain as explainer
+    from .run import process
+
+    result = process(file)
+    if result.document is None:
+        _fail(result.error or f"{file}: failed", 1)
+    text = explainer.terminal(result.document, color=sys.stdout.isatty())
+    if text is not None:
+        typer.echo(text)
+    if html:
+        atomic.write_text(html, explainer.html(result.document))
+        typer.echo(f"-> {html}", err=True)
+
+
+@app.command()
 def run(
     inputs: List[str] = typer.Argument(..., help="Files and folders to process"),
     out: str = typer.Option("outputs", "--out", "-o", help="Output directory"),

@@ -34,3 +34,17 @@ def test_html_escapes_document_text(tmp_path):
                     encoding="utf-8")
     page = explain.html(process(str(path)).document)
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+
+
+def test_cli_explain_marks_values_and_writes_html(tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    page = tmp_path / "x.html"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "explain", str(CORPUS / "haugiang-24-sgddt-vp.txt"),
+                           "--html", str(page)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "⟦SỐ: 24 /SGDDĐT-VP⟧" in proc.stdout
+    assert "Nguyễn Hoài Thúy Hằng" in page.read_text(encoding="utf-8")
