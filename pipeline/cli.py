@@ -160,6 +160,36 @@ def done(
         _fail(str(e))
 
 
+@app.command()
+def graph(
+    number: Optional[str] = typer.Argument(None, help="A document's number: only its chain up to the top and down"),
+    as_json: bool = typer.Option(False, "--json", help="Print {nodes, edges} as JSON"),
+    out: str = _OUT, db: Optional[str] = _DB,
+) -> None:
+    """Show the citation graph (whole, or one document's chain); also writes OUT/graph*.graphml."""
+    from .cascade.graph import graph_command
+
+    try:
+        typer.echo(graph_command(out, number, as_json, db))
+    except PipelineError as e:
+        _fail(str(e))
+
+
+@app.command()
+def cascade(
+    as_json: bool = typer.Option(False, "--json", help="Print the pairs as JSON"),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="Task similarity threshold, 0-1 (default: rules/cascade.yaml)"),
+    out: str = _OUT, db: Optional[str] = _DB,
+) -> None:
+    """Check that each upstream task is restated, in time, by the documents that implement it."""
+    from .cascade.cascade import cascade_command
+
+    try:
+        typer.echo(cascade_command(out, as_json, db, threshold))
+    except PipelineError as e:
+        _fail(str(e))
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     app(args=argv, prog_name="congvan")
 

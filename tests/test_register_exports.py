@@ -18,6 +18,7 @@ from pipeline.register.calendar import escape, fold, unit_filename
 from pipeline.register.cells import csv_safe
 from pipeline.register.columns import (DOCUMENT_COLUMNS, IMPORT_COLUMNS, OBLIGATION_COLUMNS, TASK_COLUMNS, headers,
                                        keys)
+from pipeline.cascade.exports import SHEET_TITLE as CASCADE_SHEET
 from pipeline.register.xlsx import SHEETS
 
 from . import test_register_fixtures as F
@@ -34,7 +35,7 @@ def read_csv(path) -> list[dict]:
 
 def test_xlsx_sheets_headers_and_layout(sample_out):
     book = openpyxl.load_workbook(sample_out / "register.xlsx")
-    assert book.sheetnames == list(SHEETS)
+    assert book.sheetnames == list(SHEETS) + [CASCADE_SHEET]
     tasks, units, docs = book["Nhiệm vụ"], book["Theo đơn vị"], book["Văn bản"]
     assert [c.value for c in tasks[1]] == headers(TASK_COLUMNS)
     assert [c.value for c in units[1]] == headers(OBLIGATION_COLUMNS)

@@ -26,7 +26,8 @@ def test_the_report_is_self_contained(sample_out):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
     assert "@import" not in html and "url(" not in html
     assert "default-src 'none'" in html  # the browser may fetch nothing at all
-    assert html.count("<script") == 2 and html.count("<style>") == 1
+    # the page's own script and data, its stylesheet and the cascade section's scoped style: all inline
+    assert html.count("<script") == 2 and html.count("<style>") == 2 and "<link" not in html
 
 
 def test_only_the_reports_own_script_may_run(sample_out):

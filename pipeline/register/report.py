@@ -22,7 +22,7 @@ from .. import atomic
 from .columns import RECURRENCE_LABELS, STATUS_LABELS
 from .tables import Tables, unit_counts
 
-_PLACEHOLDER = re.compile(r"__(CSS|JS|DATA|TODAY|SCRIPT_HASH)__")
+_PLACEHOLDER = re.compile(r"__(CSS|JS|DATA|TODAY|SCRIPT_HASH|CASCADE)__")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -36,6 +36,9 @@ def render(tables: Tables) -> str:
     digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
     values = {"CSS": css, "JS": js, "DATA": script_json(report_data(tables)),
               "TODAY": html.escape(tables.today.strftime("%d/%m/%Y")), "SCRIPT_HASH": f"'sha256-{digest}'"}
+    from ..cascade.exports import report_section  # imported here: cascade builds on the register's columns
+
+    values["CASCADE"] = report_section(tables)
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
 
 

@@ -50,6 +50,9 @@ def write_workbook(path: str | Path, tables: Tables) -> None:
         _table(sheet, frame, columns)
         if columns in (TASK_COLUMNS, OBLIGATION_COLUMNS):
             _highlight(sheet, columns, len(frame), tables.soon_days)
+    from ..cascade.exports import CASCADE_COLUMNS, SHEET_TITLE, cascade_sheet  # cascade builds on register columns
+
+    _table(book.create_sheet(SHEET_TITLE), cascade_sheet(tables), CASCADE_COLUMNS)
     buffer = io.BytesIO()
     book.save(buffer)
     atomic.write_bytes(path, buffer.getvalue())
