@@ -1,10 +1,11 @@
-"""Who acts in a directive, and in which role: leads, partners, and the fallbacks of GUIDE.md.
+"""Who acts in a directive, and in which role: leads and partners named in its own text.
 
 Within a sentence each unit gets a status from the words before it: a request ("đề nghị X",
 "giao X") or the subject position ("X chủ trì ...") makes it a lead, "phối hợp với Y" a partner,
 and a preposition or another verb ("báo cáo X", "của X", "gửi về X") leaves it out. Units of one
 list ("A, B và C") share a status. The speaker handing out the work ("Sở GD&ĐT yêu cầu ...") is
 never an assignee. Generic mentions ("các đơn vị", "quý Bộ") stand for the Kính gửi addressees.
+The fallbacks when a directive names nobody (heading, lead-in, addressees) are `extract_tasks`'s.
 """
 from __future__ import annotations
 
@@ -239,7 +240,8 @@ def dedupe(items: Iterable[Actor]) -> list[Actor]:
 
 
 def resolve(actors_: list[Actor], addressees: list[str]) -> list[Actor]:
-    """Generic mentions become the addressees; a mention inside one addressee becomes that one."""
+    """Generic leads become the addressees ("đề nghị các đơn vị" asks the Kính gửi list; a generic
+    partner is just other units); a mention inside one addressee becomes that addressee."""
     if not addressees:
         return actors_
     out: list[Actor] = []
@@ -250,7 +252,7 @@ def resolve(actors_: list[Actor], addressees: list[str]) -> list[Actor]:
 
 def _addressed(a: Actor, addressees: list[str]) -> list[Actor]:
     mention = next(iter(units.find(a.name)), None)
-    if mention and mention.generic and mention.end >= len(a.name.rstrip(" .;:")):
+    if a.how == "lead" and mention and mention.generic and mention.end >= len(a.name.rstrip(" .;:")):
         return [Actor(x, None, a.role, a.how) for x in addressees]
     words = _content_keys(a.name, mention)
     if not words:

@@ -1,8 +1,9 @@
 """Word segmentation and POS for candidate directives: underthesea loaded once, used sparingly.
 
-underthesea costs about 35 ms per 2.6 KB once loaded (0.5 s to load), so only the text that needs
-it is segmented (a directive's first sentence, a heading, a lead-in), never the whole document,
-and results are cached. Its words decide where a unit name may start ("Ban" in "Ban hành" is not
+underthesea costs about 35 ms per 2.6 KB once loaded (0.5 s to load), so it runs only on outline
+paragraphs that may hold a directive, each once (the clauses and sentences later cut from a
+paragraph reuse its words), never on the whole document, and results are cached. POS tags are
+asked only when the verb lexicon finds no action after a subject. Its words decide where a unit name may start ("Ban" in "Ban hành" is not
 the unit "Ban"); its syllables, with their character offsets, are what the unit matcher runs on.
 """
 from __future__ import annotations
