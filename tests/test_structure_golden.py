@@ -7,13 +7,13 @@ references by number (spaces and slashes ignored, case-insensitive) and date.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
+from pipeline.evaluate import list_match, norm, number_key
+from pipeline.evaluate import token_f1 as f1
 from pipeline.ingest import ingest
 from pipeline.structure import structure
 
@@ -23,36 +23,8 @@ CASES = sorted((p.stem, ext) for p in GOLD.glob("*.json") for ext in ("txt", "do
                if (CORPUS / f"{p.stem}.{ext}").exists())
 
 
-def norm(text) -> str:
-    text = unicodedata.normalize("NFC", str(text or "")).lower()
-    return re.sub(r"\s+", " ", re.sub(r"[\"“”'‘’.,;:!?()\[\]…]", " ", text)).strip()
-
-
-def f1(a, b) -> float:
-    ta, tb = norm(a).split(), norm(b).split()
-    if not ta or not tb:
-        return 1.0 if ta == tb else 0.0
-    pool, common = list(tb), 0
-    for t in ta:
-        if t in pool:
-            pool.remove(t)
-            common += 1
-    return 0.0 if not common else 2 * common / (len(ta) + len(tb))
-
-
 def matched(pred: list[str], gold: list[str], threshold: float = 0.6) -> int:
-    used, count = set(), 0
-    for g in gold:
-        scores = [(f1(p, g), i) for i, p in enumerate(pred) if i not in used]
-        best = max(scores, default=(0.0, None))
-        if best[1] is not None and best[0] >= threshold:
-            used.add(best[1])
-            count += 1
-    return count
-
-
-def number_key(number) -> str:
-    return re.sub(r"[\s/]+", "", unicodedata.normalize("NFC", str(number or ""))).upper()
+    return list_match(pred, gold, threshold)[0]
 
 
 @lru_cache(maxsize=None)
