@@ -190,6 +190,40 @@ def cascade(
         _fail(str(e))
 
 
+_CONFIG = typer.Option(None, "--config", "-c", help="congvan.toml (default ./congvan.toml, or $CONGVAN_CONFIG)")
+_OPS_OUT = typer.Option(None, "--out", "-o", help="Output directory (default: `out` in congvan.toml, else outputs)")
+_JOBS = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: `jobs` in congvan.toml, else 1)")
+
+
+@app.command()
+def nightly(
+    config: Optional[str] = _CONFIG,
+    inbox: Optional[str] = typer.Option(None, "--inbox", help="Folder of incoming dispatches (only read, never changed)"),
+    out: Optional[str] = _OPS_OUT, db: Optional[str] = _DB, today: Optional[str] = _TODAY, jobs: Optional[int] = _JOBS,
+    batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Files per register commit"),
+    full: bool = typer.Option(False, "--full", help="Reprocess every file, even unchanged ones"),
+) -> None:
+    """Process the inbox once, for cron or a systemd timer: locked, incremental, recorded in OUT/runs/."""
+    from .ops.nightly import nightly as run_nightly
+
+    raise typer.Exit(run_nightly(config, {"inbox": inbox, "out": out, "database": db, "today": today, "jobs": jobs,
+                                          "nightly.batch_size": batch_size, "nightly.full": full or None}))
+
+
+@app.command()
+def watch(
+    inbox: Optional[str] = typer.Argument(None, help="The folder to watch (default: `inbox` in congvan.toml)"),
+    config: Optional[str] = _CONFIG,
+    out: Optional[str] = _OPS_OUT, db: Optional[str] = _DB, today: Optional[str] = _TODAY, jobs: Optional[int] = _JOBS,
+    settle: Optional[float] = typer.Option(None, "--settle", min=0, help="Seconds a file must stay unchanged before it is taken"),
+) -> None:
+    """Watch a folder: take each file once fully written, record it, move it to processed/ or failed/."""
+    from .ops.watch import watch as run_watch
+
+    raise typer.Exit(run_watch(config, {"inbox": inbox, "out": out, "database": db, "today": today, "jobs": jobs,
+                                        "watch.settle_seconds": settle}))
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     app(args=argv, prog_name="congvan")
 

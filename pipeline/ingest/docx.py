@@ -9,6 +9,7 @@ parser resolves no entities.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from io import BytesIO
 
 import docx as python_docx
@@ -17,6 +18,7 @@ from lxml import etree
 
 from ..errors import DocumentError
 from ..model import Block, Style
+from .docfonts import RunFonts
 from .numbering import Numbering
 
 MAX_EXPANDED_BYTES = 300 * 1024 * 1024
@@ -27,11 +29,11 @@ def read(data: bytes, path: str) -> tuple[list[Block], None, list[str]]:
     _check_archive(data, path)
     try:
         document = python_docx.Document(BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as e:
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError, etree.XMLSyntaxError) as e:
         raise DocumentError("E005", path, detail=_short(e)) from e
-    walker = _Walker(Numbering.from_document(document), _StyleInfo(document))
+    walker = _Walker(Numbering.from_document(document), _StyleInfo(document), RunFonts(document))
     walker.walk(document.element.body)
-    return walker.blocks, None, walker.warnings
+    return walker.blocks, None, walker.warnings + walker.fonts.warnings()
 
 
 def _check_archive(data: bytes, path: str) -> None:
@@ -39,7 +41,7 @@ def _check_archive(data: bytes, path: str) -> None:
         with zipfile.ZipFile(BytesIO(data)) as z:
             infos = z.infolist()
             bad = z.testzip() if len(data) < 5_000_000 else None
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as e:
         raise DocumentError("E005", path, detail=_short(e)) from e
     if bad is not None:
         raise DocumentError("E005", path, detail=f"damaged member {bad}")
@@ -85,8 +87,8 @@ class _StyleInfo:
 class _Walker:
     """Collects blocks from body-level elements in order; paragraph counter shared by all."""
 
-    def __init__(self, numbering: Numbering, styles: _StyleInfo) -> None:
-        self.numbering, self.styles = numbering, styles
+    def __init__(self, numbering: Numbering, styles: _StyleInfo, fonts: RunFonts) -> None:
+        self.numbering, self.styles, self.fonts = numbering, styles, fonts
         self.blocks: list[Block] = []
         self.warnings: list[str] = []
         self.para = 0
@@ -113,7 +115,7 @@ class _Walker:
         style_id = _val(ppr, "w:pStyle")
         num_pr = _num_pr(ppr)
         marker = self.numbering.marker(num_pr if num_pr is not None else self.styles.find(style_id, "w:numPr"))
-        text = "".join(t for t in _texts(p))
+        text = "".join(t for t in _texts(p, self.fonts))
         if marker:
             text = f"{marker} {text}"
         return text, _style(p, ppr, self.styles, style_id)
@@ -144,11 +146,17 @@ class _Walker:
             self.table(tbl, depth + 1)
 
 
-def _texts(p):
-    """Visible text of a paragraph: runs, hyperlinks, insertions; tabs and breaks kept."""
-    for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
+def _texts(p, fonts: RunFonts):
+    """Visible text of a paragraph: runs, hyperlinks, insertions; tabs and breaks kept.
+
+    Runs set in a legacy 8-bit font (.VnTime, VNI-Times) come back as Unicode (docfonts); there
+    a soft hyphen is TCVN3's "ư", which Word and LibreOffice store as a w:softHyphen element.
+    """
+    for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:softHyphen")):
         if el.tag == qn("w:t"):
-            yield el.text or ""
+            yield fonts.text(el)
+        elif el.tag == qn("w:softHyphen"):
+            yield fonts.soft_hyphen(el)
         elif el.tag == qn("w:tab"):
             if el.getparent().tag == qn("w:r"):
                 yield "\t"
