@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 OUT ?= outputs
 # Debian packages the project needs at run or test time.
-DEBIAN_PACKAGES := libreoffice-writer-nogui fonts-liberation poppler-utils chromium chromium-driver
+DEBIAN_PACKAGES := libreoffice-writer-nogui fonts-liberation poppler-utils chromium chromium-driver tesseract-ocr tesseract-ocr-vie
 JOBS ?= 2
 
 .PHONY: setup debian run test eval bench renderings clean

@@ -11,9 +11,11 @@ from pathlib import Path
 from ..errors import DocumentError
 from ..model import Block, Document, Source
 from ..text import clean
-from . import docx, pdf, sniff, txt
+from . import docx, encodings, images, legacy, marks, pdf, sniff, txt
 
-READERS = {"txt": txt.read, "docx": docx.read, "pdf": pdf.read}
+READERS = {"txt": txt.read, "docx": docx.read, "pdf": pdf.read,
+           **{fmt: legacy.reader(fmt) for fmt in legacy.FORMATS},
+           **{fmt: images.read for fmt in ("png", "jpeg", "tiff")}}
 
 
 def ingest(path: str | Path) -> Document:
@@ -21,6 +23,7 @@ def ingest(path: str | Path) -> Document:
     path_str = str(path)
     data, fmt = sniff.load(Path(path), path_str)
     blocks, pages, warnings = READERS[fmt](data, path_str)
+    warnings = list(warnings) + encodings.repair_blocks(blocks)  # TCVN3/VNI text that no font announced
     blocks = _finish(blocks)
     if not any(b.text for b in blocks):
         code = "E008" if fmt == "pdf" else "E015"
@@ -35,7 +38,7 @@ def _finish(blocks: list[Block]) -> list[Block]:
     out = []
     for b in blocks:
         raw = b.raw if b.raw is not None else b.text
-        text = clean(raw)
+        text = clean(marks.fix_marks(raw))
         if not text:
             continue
         b.raw, b.text, b.id = raw, text, len(out)

@@ -10,11 +10,11 @@ thread, and two pages are kept in flight: on 2 cores that beats one page with tw
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import shutil
 import subprocess
-import unicodedata
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,7 +26,7 @@ from lxml import etree
 from PIL import Image
 
 from ..errors import DocumentError
-from . import scanprep
+from . import ocrfix, scanprep
 
 DPI = 300
 LANG = "vie"
@@ -38,6 +38,9 @@ _WCONF = re.compile(r"x_wconf (-?\d+)")
 _LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
 _SIZE_PER_XSIZE = 0.9  # font size / Tesseract's x_size, measured against the corpus text PDFs
 _GARBAGE = re.compile(r"\(cid:\d+\)|[\ufffd\ue000-\uf8ff]")
+_JUNK_CONFIDENCE = 50
+_DASH_LIKE = {"_", "—", "–", "−", "~", "="}
+_SPECK_MARKS = set(":;.,'`\"‘’“”^~_|ˆ˜¨´")
 
 
 @dataclass
@@ -83,9 +86,14 @@ def _unavailable(binary: str | None) -> str | None:
 
 
 def jobs() -> int:
-    """Pages in flight: CONGVAN_OCR_JOBS, else one per core up to two."""
+    """Pages in flight: CONGVAN_OCR_JOBS, else one per core up to two in the main process, and one
+    in a worker process of a batch run, whose pool already keeps the cores busy."""
     value = os.environ.get("CONGVAN_OCR_JOBS", "")
-    return max(1, int(value)) if value.isdigit() else max(1, min(2, os.cpu_count() or 1))
+    if value.isdigit():
+        return max(1, int(value))
+    if multiprocessing.parent_process() is not None:
+        return 1
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 def read_scanned(data: bytes, pages: list[tuple[list[dict], float]], path: str) -> list[str]:
@@ -190,8 +198,13 @@ def parse_hocr(hocr: bytes, k: float) -> list[dict]:
     pdfplumber gives them; Tesseract's own word boxes vary with accents and descenders, and
     words of one line would then not share a height.
     """
+    if not hocr.strip():
+        return []
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
-    root = etree.fromstring(hocr, parser)
+    try:
+        root = etree.fromstring(hocr, parser)
+    except etree.XMLSyntaxError as e:
+        raise OcrError(f"Tesseract's hOCR cannot be read: {e}") from e
     words = []
     if root is None:
         return words
@@ -218,14 +231,17 @@ def _line_words(line, k: float) -> list[dict]:
     for word in line.iter():
         if _class(word) != "ocrx_word":
             continue
-        text = unicodedata.normalize("NFC", "".join(word.itertext()).strip())
+        text = ocrfix.fix_word("".join(word.itertext()))
+        if not out and text in _DASH_LIKE:
+            text = "-"  # a line's leading list dash, faint in small type, comes back as "_" or "—"
         wbox = _BBOX.search(word.get("title", ""))
-        if not text or not wbox:
-            continue
+        found = _WCONF.search(word.get("title", ""))
+        conf = int(found.group(1)) if found else 0
+        if not text or not wbox or (conf < _JUNK_CONFIDENCE and set(text) <= _SPECK_MARKS):
+            continue  # a speck or seal remnant read as ":" or "'" (a faint "-" may be a list marker: kept)
         x0, y0, x1, y1 = (int(v) for v in wbox.groups())
         size = float(xsize.group(1)) * _SIZE_PER_XSIZE if xsize else (y1 - y0) * 0.8
         baseline = ly1 + offset + slope * (x0 - lx0)
-        conf = _WCONF.search(word.get("title", ""))
         out.append({"text": text, "x0": x0 * k, "x1": x1 * k, "top": (baseline - size) * k, "bottom": baseline * k,
-                    "size": round(size * k, 1), "conf": int(conf.group(1)) if conf else 0, "fontname": ""})
-    return out
+                    "size": round(size * k, 1), "conf": conf, "fontname": ""})
+    return ocrfix.fix_pairs(out)

@@ -11,13 +11,14 @@ import re
 
 from ..errors import DocumentError
 from ..model import Block
+from . import encodings
 
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _SEPARATOR = re.compile(r"^\s*\|(\s*:?-{2,}:?\s*\|)+\s*$")
 
 
 def decode(data: bytes, path: str) -> str:
-    """Text from bytes: BOMs first, then strict UTF-8, then UTF-16 without BOM, then Windows-1258."""
+    """Text from bytes: BOMs first, then strict UTF-8, UTF-16 without BOM, TCVN3/VNI, Windows-1258."""
     for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                        (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
@@ -29,6 +30,9 @@ def decode(data: bytes, path: str) -> str:
     odd_zeros = data[1:4096:2].count(0)
     if odd_zeros > len(data[1:4096:2]) * 0.4:
         return _strict(data, "utf-16-le", path)
+    legacy = encodings.decode_bytes(data)  # TCVN3 or VNI, when its words say so; never plain cp1258
+    if legacy is not None:
+        return legacy[0]
     return _strict(data, "cp1258", path)
 
 
