@@ -38,6 +38,7 @@ test: setup
 eval: setup
 	$(PY) -m pipeline run corpus --out $(OUT) --jobs $(JOBS) >/dev/null || true
 	$(PY) -m pipeline.evaluate $(OUT) corpus/gold
+	$(PY) -m pipeline.ingest.ocr_accuracy corpus/scans
 
 bench: setup
 	$(PY) -m pipeline.bench --out $(OUT)

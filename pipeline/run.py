@@ -16,7 +16,7 @@ from .errors import DocumentError, PipelineError
 from .ingest import ingest
 from .model import Document
 
-DOCUMENT_EXTENSIONS = {".txt", ".docx", ".pdf"}
+DOCUMENT_EXTENSIONS = {".txt", ".docx", ".pdf", ".doc", ".rtf", ".odt", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 IGNORED_PREFIXES = ("~$", ".~lock.", ".")
 IGNORED_SUFFIXES = (".part", ".crdownload", ".tmp")
 
