@@ -18,12 +18,27 @@ from .errors import RulesError
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 _cache: dict[str, Any] = {}
+_overrides: dict[str, Path] = {}
+
+
+def use_file(name: str, path: str | Path) -> None:
+    """Read `rules/<name>.yaml` from another file from now on (a site's own gazetteer or calendar).
+
+    Call it before the first document: it clears what was loaded, and worker processes started
+    afterwards inherit it. The file is validated like the bundled one when first used.
+    """
+    target = Path(path)
+    if not target.is_file():
+        raise RulesError(f"{target}: rule file for '{name}' not found")
+    _overrides[name] = target
+    read.cache_clear()
+    _cache.pop(name, None)
 
 
 @lru_cache(maxsize=None)
 def read(name: str) -> Any:
-    """The parsed YAML of `rules/<name>.yaml` (raises RulesError on a missing or broken file)."""
-    path = RULES_DIR / f"{name}.yaml"
+    """The parsed YAML of `rules/<name>.yaml`, or of the file `use_file` named (RulesError when broken)."""
+    path = _overrides.get(name, RULES_DIR / f"{name}.yaml")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as e:
@@ -41,7 +56,7 @@ def load(name: str, build: Callable[[dict, str], Any]) -> Any:
     `build` validates and compiles; it raises RulesError (use `fail`) naming the entry.
     """
     if name not in _cache:
-        _cache[name] = build(read(name), f"rules/{name}.yaml")
+        _cache[name] = build(read(name), str(_overrides.get(name, f"rules/{name}.yaml")))
     return _cache[name]
 
 
