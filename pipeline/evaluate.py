@@ -232,8 +232,9 @@ def evaluate(run: Path, gold_dir: Path) -> dict[str, Scores]:
         for group in (fmt, "all"):
             score_document(pred, gold, groups[group], f"{source.stem}.{fmt}")
         seen[fmt].add(source.stem)
+    root = set().union(*(stems for fmt, stems in seen.items() if "/" not in fmt))
     for fmt, stems in seen.items():
-        missing = set() if "/" in fmt else set(golds) - stems  # a derived set (scans/pdf) covers a few documents
+        missing = set() if "/" in fmt else root - stems  # a derived set (scans/pdf) covers a few documents
         for stem in sorted(missing):
             for group in (fmt, "all"):
                 groups[group].rate("documents_found", 0.0)

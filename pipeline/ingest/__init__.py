@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import DocumentError
 from ..model import Block, Document, Source
 from ..text import clean
-from . import docx, encodings, images, legacy, marks, pdf, sniff, txt
+from . import docx, encodings, images, legacy, marks, pdf, sniff, splitletters, txt
 
 READERS = {"txt": txt.read, "docx": docx.read, "pdf": pdf.read,
            **{fmt: legacy.reader(fmt) for fmt in legacy.FORMATS},
@@ -25,6 +25,8 @@ def ingest(path: str | Path) -> Document:
     blocks, pages, warnings = READERS[fmt](data, path_str)
     warnings = list(warnings) + encodings.repair_blocks(blocks)  # TCVN3/VNI text that no font announced
     blocks = _finish(blocks)
+    if fmt == "pdf":  # display text repaired, raw text as the layer said it
+        warnings += splitletters.repair_blocks(blocks)
     if not any(b.text for b in blocks):
         code = "E008" if fmt == "pdf" else "E015"
         raise DocumentError(code, path_str)

@@ -18,6 +18,7 @@ from lxml import etree
 
 from ..errors import DocumentError
 from ..model import Block, Style
+from . import docxparts
 from .docfonts import RunFonts
 from .numbering import Numbering
 
@@ -32,7 +33,14 @@ def read(data: bytes, path: str) -> tuple[list[Block], None, list[str]]:
     except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError, etree.XMLSyntaxError) as e:
         raise DocumentError("E005", path, detail=_short(e)) from e
     walker = _Walker(Numbering.from_document(document), _StyleInfo(document), RunFonts(document))
+    headers, footers = docxparts.page_parts(document)
+    for part in headers:  # some offices set the issuer block in the first page's header
+        walker.walk(part)
     walker.walk(document.element.body)
+    body_end = len(walker.blocks)
+    for part in footers:
+        walker.walk(part)
+    walker.blocks[body_end:] = [b for b in walker.blocks[body_end:] if not docxparts.is_page_number(b.raw)]
     return walker.blocks, None, walker.warnings + walker.fonts.warnings()
 
 
@@ -98,17 +106,17 @@ class _Walker:
         if depth > 20:
             self.warnings.append("tables nested deeper than 20 levels were skipped")
             return
-        for child in container.iterchildren():
+        for child in docxparts.children(container):
             if child.tag == qn("w:p"):
+                for box in docxparts.text_boxes(child):  # a floating box reads before its anchor
+                    self.walk(box, depth + 1)
+                if docxparts.mark_deleted(child) and not "".join(_texts(child, self.fonts)).strip():
+                    continue  # a paragraph removed as a tracked change: no marker, no counter
                 self.para += 1
                 text, style = self.paragraph(child)
                 self.blocks.append(Block(id=0, text="", raw=text, kind="paragraph", para=self.para, style=style))
             elif child.tag == qn("w:tbl"):
                 self.table(child, depth)
-            elif child.tag == qn("w:sdt"):
-                content = child.find(qn("w:sdtContent"))
-                if content is not None:
-                    self.walk(content, depth + 1)
 
     def paragraph(self, p) -> tuple[str, Style]:
         ppr = p.find(qn("w:pPr"))
@@ -123,16 +131,15 @@ class _Walker:
     def table(self, tbl, depth: int) -> None:
         index = self.tables
         self.tables += 1
-        for r, row in enumerate(tbl.iter(qn("w:tr"))):
-            if row.getparent() is not tbl:
-                continue
-            for c, cell in enumerate(row.findall(qn("w:tc"))):
+        for r, row in enumerate(docxparts.rows(tbl)):
+            cells = [c for c in docxparts.children(row) if c.tag == qn("w:tc")]
+            for c, cell in enumerate(cells):
                 self._cell(cell, (index, r, c), depth)
 
     def _cell(self, cell, where: tuple[int, int, int], depth: int) -> None:
         self.para += 1
         lines, styles, nested = [], [], []
-        for child in cell.iterchildren():
+        for child in docxparts.children(cell):
             if child.tag == qn("w:p"):
                 text, style = self.paragraph(child)
                 lines.append(text)
@@ -147,12 +154,12 @@ class _Walker:
 
 
 def _texts(p, fonts: RunFonts):
-    """Visible text of a paragraph: runs, hyperlinks, insertions; tabs and breaks kept.
+    """Visible text of a paragraph: runs, hyperlinks, insertions (deletions and text boxes left out).
 
     Runs set in a legacy 8-bit font (.VnTime, VNI-Times) come back as Unicode (docfonts); there
     a soft hyphen is TCVN3's "ư", which Word and LibreOffice store as a w:softHyphen element.
     """
-    for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:softHyphen")):
+    for el in docxparts.text_elements(p):
         if el.tag == qn("w:t"):
             yield fonts.text(el)
         elif el.tag == qn("w:softHyphen"):

@@ -8,6 +8,9 @@ as an A4 page), so word sizes in points mean what they mean in a PDF.
 """
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 import warnings
 from io import BytesIO
 
@@ -20,6 +23,10 @@ from .pdf import MAX_PAGES, page_blocks
 
 MAX_PIXELS = 80_000_000  # per frame: an A3 page at 600 dpi is 70 megapixels
 A4_WIDTH_INCHES = 8.27
+OSD_SIDE = 1800  # pixels: the orientation is found on a reduced copy (about 150 dpi for A4)
+OSD_MIN_CONFIDENCE = 3.0  # Tesseract's orientation confidence; upright text pages score 10+
+_OSD_ROTATE = re.compile(r"Rotate:\s*(\d+)")
+_OSD_CONFIDENCE = re.compile(r"Orientation confidence:\s*([\d.]+)")
 
 
 def read(data: bytes, path: str) -> tuple[list[Block], int, list[str]]:
@@ -28,8 +35,9 @@ def read(data: bytes, path: str) -> tuple[list[Block], int, list[str]]:
         raise DocumentError("E017", path, reason=reason)
     image = _open(data, path)
     frames = min(getattr(image, "n_frames", 1), MAX_PAGES)
-    results = ocr.run_pages((i, lambda i=i: _frame(image, i)) for i in range(frames))
-    blocks, warnings = [], []
+    turned: dict[int, int] = {}
+    results = ocr.run_pages((i, lambda i=i: _frame(image, i, turned)) for i in range(frames))
+    blocks, warnings = [], [f"page {i + 1}: turned {turned[i]}° upright (Tesseract OSD)" for i in sorted(turned)]
     for index in range(frames):
         result = results.get(index, "not read")
         if isinstance(result, str):
@@ -52,15 +60,40 @@ def _open(data: bytes, path: str) -> Image.Image:
         raise DocumentError("E021", path, detail=str(e).splitlines()[0][:200] or type(e).__name__) from e
 
 
-def _frame(image: Image.Image, index: int) -> Image.Image:
-    """Frame `index` upright, in RGB, at 300 dpi."""
+def _frame(image: Image.Image, index: int, turned: dict[int, int]) -> Image.Image:
+    """Frame `index` upright (EXIF orientation, then a quarter or half turn OSD finds), in RGB,
+    at 300 dpi."""
     image.seek(index)
     frame = ImageOps.exif_transpose(image).convert("RGB")
+    degrees = _osd_rotation(frame)
+    if degrees:
+        frame = frame.rotate(-degrees, expand=True)  # OSD's "Rotate" is clockwise
+        turned[index] = degrees
     dpi = _dpi(image, frame.width)
     if abs(dpi - ocr.DPI) > 1:
         scale = ocr.DPI / dpi
         frame = frame.resize((max(1, round(frame.width * scale)), max(1, round(frame.height * scale))), Image.LANCZOS)
     return frame
+
+
+def _osd_rotation(frame: Image.Image) -> int:
+    """Clockwise degrees (90, 180, 270) that stand the page upright, when Tesseract's orientation
+    detection is sure of it (confidence >= OSD_MIN_CONFIDENCE); else 0."""
+    probe = frame.convert("L")
+    probe.thumbnail((OSD_SIDE, OSD_SIDE))
+    buffer = BytesIO()
+    probe.save(buffer, format="PPM")
+    command = ["tesseract", "stdin", "stdout", "--psm", "0", "-l", "osd", "--dpi", "150"]
+    try:
+        proc = subprocess.run(command, input=buffer.getvalue(), capture_output=True, timeout=60,
+                              env=dict(os.environ, OMP_THREAD_LIMIT="1"))
+    except (OSError, subprocess.TimeoutExpired):
+        return 0  # no OSD (osd.traineddata missing, or too slow): the frame is read as it is
+    out = proc.stdout.decode("utf-8", "replace")
+    rotate, confidence = _OSD_ROTATE.search(out), _OSD_CONFIDENCE.search(out)
+    if not rotate or not confidence or float(confidence.group(1)) < OSD_MIN_CONFIDENCE:
+        return 0
+    return int(rotate.group(1)) % 360
 
 
 def _dpi(image: Image.Image, width: int) -> float:

@@ -87,7 +87,7 @@ class Numbering:
 def _render(defs: dict[int, dict], ilvl: int, counters: dict[int, int]) -> str:
     spec = defs[ilvl]
     if spec.get("fmt") == "bullet":
-        return _BULLETS.get(spec.get("text", ""), "•")
+        return _BULLETS.get(_symbol_char(spec.get("text", "")), "•")
     if spec.get("fmt") == "none":
         return ""
     text = spec.get("text", f"%{ilvl + 1}.")
@@ -96,6 +96,13 @@ def _render(defs: dict[int, dict], ilvl: int, counters: dict[int, int]) -> str:
         fmt = FORMATS.get(defs.get(level, {}).get("fmt", "decimal"), str)
         text = text.replace(f"%{level + 1}", fmt(value))
     return text.strip()
+
+
+def _symbol_char(text: str) -> str:
+    """A Symbol/Wingdings bullet is stored in the private-use area (U+F02D is the Symbol dash)."""
+    if len(text) == 1 and 0xF020 <= ord(text) <= 0xF0FF:
+        return chr(ord(text) - 0xF000)
+    return text
 
 
 def _levels(abstract) -> dict[int, dict]:

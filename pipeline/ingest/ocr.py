@@ -26,7 +26,7 @@ from lxml import etree
 from PIL import Image
 
 from ..errors import DocumentError
-from . import ocrfix, scanprep
+from . import layer, ocrfix, scanprep
 
 DPI = 300
 LANG = "vie"
@@ -51,8 +51,11 @@ class PageOCR:
     width: float
     confidence: float | None
     angle: float = 0.0
+    blank: bool = False
 
     def note(self, number: int) -> str:
+        if self.blank:
+            return f"page {number}: blank (no ink), skipped"
         conf = "no words" if self.confidence is None else f"mean confidence {self.confidence:.0f}"
         turn = f", deskewed {self.angle:+.1f}°" if abs(self.angle) >= 0.1 else ""
         return f"page {number}: OCR, {conf}{turn}"
@@ -102,21 +105,34 @@ def read_scanned(data: bytes, pages: list[tuple[list[dict], float]], path: str) 
     `pages` holds (words, width in points) per page, as the text layer gave them.
     """
     scanned = [i for i, (words, _) in enumerate(pages) if not usable(words)]
-    if not scanned:
+    poor = poor_layers(pages, set(scanned))
+    if not scanned and not poor:
         return []
     reason = unavailable()
     if reason:
         if len(scanned) == len(pages):
             raise DocumentError("E017", path, reason=reason)
-        return [f"page {i + 1}: no text layer, and OCR is unavailable: {reason}" for i in scanned]
-    notes = []
-    for index, result in ocr_pdf_pages(data, scanned).items():
+        return ([f"page {i + 1}: no text layer, and OCR is unavailable: {reason}" for i in scanned]
+                + [f"{note}, but OCR is unavailable ({reason}): the layer is kept" for note in poor.values()])
+    notes = list(poor.values())
+    for index, result in ocr_pdf_pages(data, sorted(scanned + list(poor))).items():
         if isinstance(result, str):
             notes.append(f"page {index + 1}: no text layer, and OCR failed: {result}")
             continue
         pages[index] = (result.words, result.width)
         notes.append(result.note(index + 1))
     return notes
+
+
+def poor_layers(pages: list[tuple[list[dict], float]], skip: set[int]) -> dict[int, str]:
+    """0-based page -> warning, for pages whose text layer has words but does not read as Vietnamese
+    (a scan's invisible OCR layer gone wrong): those pages are OCRed as scans."""
+    out = {}
+    for index, (words, _) in enumerate(pages):
+        found = layer.quality(words) if index not in skip else None
+        if found is not None and found.poor:
+            out[index] = f"page {index + 1}: the text layer does not read as Vietnamese ({found.describe()}); read as a scan"
+    return out
 
 
 def ocr_pdf_pages(data: bytes, indices: list[int]) -> dict[int, PageOCR | str]:
@@ -126,14 +142,15 @@ def ocr_pdf_pages(data: bytes, indices: list[int]) -> dict[int, PageOCR | str]:
     except pdfium.PdfiumError as e:
         return {i: f"cannot render the page: {e}" for i in indices}
     try:
-        return run_pages((i, lambda i=i: pdf[i].render(scale=DPI / 72).to_pil()) for i in indices)
+        return run_pages(((i, lambda i=i: pdf[i].render(scale=DPI / 72).to_pil()) for i in indices), skip_blank=True)
     finally:
         pdf.close()
 
 
-def run_pages(renders, points_per_pixel: float = 72 / DPI) -> dict:
+def run_pages(renders, points_per_pixel: float = 72 / DPI, skip_blank: bool = False) -> dict:
     """Recognize images, `jobs()` at a time; each render runs here, in the calling thread,
-    because pdfium must not be entered from two threads."""
+    because pdfium must not be entered from two threads. `skip_blank`: a PDF's blank pages (a
+    scanned back side) are noted and skipped rather than read."""
     results: dict = {}
     in_flight: deque[tuple[object, Future]] = deque()
     with ThreadPoolExecutor(max_workers=jobs()) as pool:
@@ -143,7 +160,7 @@ def run_pages(renders, points_per_pixel: float = 72 / DPI) -> dict:
             except (pdfium.PdfiumError, OSError, ValueError) as e:
                 results[key] = f"cannot render the page: {e}"
                 continue
-            in_flight.append((key, pool.submit(recognize, image, points_per_pixel)))
+            in_flight.append((key, pool.submit(recognize, image, points_per_pixel, skip_blank)))
             while len(in_flight) >= jobs():
                 _collect(in_flight.popleft(), results)
         while in_flight:
@@ -163,8 +180,10 @@ class OcrError(Exception):
     """Tesseract failed on one page (the page is reported, the document goes on)."""
 
 
-def recognize(image: Image.Image, points_per_pixel: float) -> PageOCR:
+def recognize(image: Image.Image, points_per_pixel: float, skip_blank: bool = False) -> PageOCR:
     """Clean the image up, run Tesseract, and return its words in points."""
+    if skip_blank and scanprep.is_blank(image):  # a scanned back side: nothing to read, nothing to wait for
+        return PageOCR(words=[], width=image.width * points_per_pixel, confidence=None, blank=True)
     prepared, angle = scanprep.prepare(image)
     hocr = tesseract(prepared)
     words = parse_hocr(hocr, points_per_pixel)

@@ -125,12 +125,20 @@ def _ruled_tables(page, number: int, offset: int) -> list[tuple[tuple, list[Bloc
     found = []
     for index, table in enumerate(page.find_tables()):
         rows = table.extract()
-        if len(rows) < 2 or max(len(r) for r in rows) < 2:
+        if (len(rows) < 2 and not _continued(page, table.bbox, rows)) or max(len(r) for r in rows) < 2:
             continue
         cells = [Block(id=0, text="", raw=cell or "", kind="cell", page=number, table=(offset + index, r, c))
                  for r, row in enumerate(rows) for c, cell in enumerate(row) if cell]
         found.append((table.bbox, cells))
     return found
+
+
+def _continued(page, bbox: tuple, rows: list) -> bool:
+    """A one-row table at the top of a page, three columns or more: the tail of a row a page break
+    split (a boxed one-line title elsewhere on a page is not a table)."""
+    if not rows or len(rows[0]) < 3:
+        return False
+    return not page.crop((0, 0, page.width, max(bbox[1] - 2, 1))).extract_words()
 
 
 def _inside(word: dict, bbox: tuple) -> bool:

@@ -28,6 +28,7 @@ PROBE_WIDTH = 900  # pixels: the skew is measured on a reduced copy
 # A 3×3 median, the usual cure, erased those horns too ("DỰNG" read as "DỤNG").
 DESPECKLE_RADIUS = 3
 DESPECKLE_MIN = 12
+BLANK_INK = 0.0002  # share of ink pixels under which a page is blank ("Trang 2" alone: 0.00027)
 
 
 def prepare(image: Image.Image) -> tuple[Image.Image, float]:
@@ -37,6 +38,18 @@ def prepare(image: Image.Image) -> tuple[Image.Image, float]:
     if abs(angle) >= 0.1:
         gray = gray.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
     return binarize(gray), angle
+
+
+def is_blank(image: Image.Image) -> bool:
+    """A page with (almost) no ink: a scanned back side, with paper tone, grain and a few specks.
+
+    Ink is a pixel well below the page's own paper level; a page with a single short line of text
+    has more than the BLANK_INK share."""
+    probe = image.convert("L")
+    probe.thumbnail((PROBE_WIDTH, PROBE_WIDTH * 2))
+    pixels = np.asarray(probe, dtype=np.int16)
+    paper = int(np.percentile(pixels, 90))
+    return float(np.mean(pixels < paper - 90)) < BLANK_INK
 
 
 def drop_red(image: Image.Image) -> Image.Image:

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Optional
 
 from ..model import Document, Task
-from . import assign, directives, temporal
+from . import assign, directives, tables, temporal
 from .assign import Actor
 from .context import Candidate, candidates
 
@@ -46,6 +46,7 @@ def extract_tasks(doc: Document) -> Document:
     doc.tasks = []
     for c in tasks:
         doc.tasks.append(_task(doc, c, env, sum(t.seq == c.node.path for t in doc.tasks)))
+    doc.tasks += tables.table_tasks(doc, env.doc_date, [t.seq for t in doc.tasks])  # task tables, appendices
     return doc
 
 

@@ -1,17 +1,15 @@
-"""The gazetteer of rules/units.yaml, compiled once into a spaCy PhraseMatcher.
+"""The gazetteer of rules/units.yaml, compiled once into a phrase table over folded syllable keys.
 
 Units ("Sở Giáo dục và Đào tạo" with "Sở GD&ĐT", "SGDĐT"), generic heads ("Sở", "Ban", "các cơ
-quan") and role holders ("Hiệu trưởng") become phrase patterns over folded syllable keys, matched on
-a spaCy Doc built from the text's syllables (`nlp.syllables`) with each token's NORM set to its
-key, so a match maps straight back to character offsets. Aliases must be unique after folding.
+quan") and role holders ("Hiệu trưởng") become phrases of folded syllable keys (`nlp.keys`), looked up
+at each syllable of a text (`nlp.syllables`) by its first key, so a match maps straight back to
+character offsets. Aliases must be unique after folding. (A spaCy PhraseMatcher did this before; a
+dict does the same exact-sequence match without building a Doc per text or importing spaCy.)
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
+from typing import Iterator
 
 from .. import rules
 from . import nlp
@@ -30,8 +28,8 @@ class Entry:
 
 @dataclass
 class Gazetteer:
-    vocab: Vocab
-    matcher: PhraseMatcher
+    names: dict[tuple[str, ...], str]  # folded syllable keys of a name or alias -> its entry's label
+    sizes: dict[str, tuple[int, ...]]  # first key -> lengths of the names that start with it, longest first
     entries: dict[str, Entry]
     determiners: set[tuple[str, ...]]
     continuations: set[tuple[str, ...]]
@@ -47,20 +45,22 @@ def gazetteer() -> Gazetteer:
 
 
 def _build(data: dict, filename: str) -> Gazetteer:
-    vocab = Vocab()
-    matcher = PhraseMatcher(vocab, attr="NORM")
     entries: dict[str, Entry] = {}
+    names: dict[tuple[str, ...], str] = {}
     seen: dict[tuple[str, ...], str] = {}
     for kind, key, items in (("unit", "units", rules.require(data, "units", list, filename)),
                              ("head", "heads", rules.require(data, "heads", list, filename))):
         for i, item in enumerate(items):
-            _add_entry(item, kind, f"{key}[{i}]", filename, vocab, matcher, entries, seen)
+            _add_entry(item, kind, f"{key}[{i}]", filename, names, entries, seen)
     for i, role in enumerate(rules.require(data, "roles", list, filename)):
         item = {"id": f"role:{role}", "words": [role], "bare": str(role)[:1].isupper()}
-        _add_entry(item, "role", f"roles[{i}]", filename, vocab, matcher, entries, seen)
+        _add_entry(item, "role", f"roles[{i}]", filename, names, entries, seen)
+    sizes: dict[str, set[int]] = {}
+    for k in names:
+        sizes.setdefault(k[0], set()).add(len(k))
     lex = lexicon()
     enders = lex.modifiers | lex.speakers | {c for cues in lex.cues.values() for c in cues}
-    return Gazetteer(vocab, matcher, entries,
+    return Gazetteer(names, {k: tuple(sorted(v, reverse=True)) for k, v in sizes.items()}, entries,
                      _phrases(data, "determiners", filename), _phrases(data, "continuations", filename),
                      _phrases(data, "members", filename),
                      {nlp.key(w) for w in rules.require(data, "name_stops", list, filename)},
@@ -76,7 +76,7 @@ def _phrases(data: dict, key: str, filename: str) -> set[tuple[str, ...]]:
     return out
 
 
-def _add_entry(item, kind, where, filename, vocab, matcher, entries, seen) -> None:
+def _add_entry(item, kind, where, filename, names_out, entries, seen) -> None:
     if not isinstance(item, dict) or not isinstance(item.get("id"), str):
         raise rules.fail(filename, where, "needs an 'id' string")
     names = ([item["name"]] if "name" in item else []) + list(item.get("aliases") or item.get("words") or [])
@@ -84,27 +84,18 @@ def _add_entry(item, kind, where, filename, vocab, matcher, entries, seen) -> No
         raise rules.fail(filename, where, "needs non-empty names (name/aliases or words)")
     label = f"{kind}|{item['id']}"
     entries[label] = Entry(kind, item["id"], bool(item.get("bare", True)), bool(item.get("det_only", False)))
-    patterns = []
     for name in names:
         k = nlp.keys(name)
         if k in seen:
             raise rules.fail(filename, where, f"'{name}' duplicates an entry of {seen[k]}")
         seen[k] = where
-        patterns.append(_pattern(vocab, k))
-    matcher.add(label, patterns)
+        if k:
+            names_out[k] = label
 
 
-def _pattern(vocab: Vocab, k: tuple[str, ...]) -> Doc:
-    doc = Doc(vocab, words=list(k))
-    for token, norm in zip(doc, k):
-        token.norm_ = norm
-    return doc
-
-
-def doc_of(syl: tuple[nlp.Syllable, ...], vocab: Vocab) -> Doc:
-    """A spaCy Doc of the syllables, each token's NORM its folded key."""
-    spaces = [i + 1 < len(syl) and syl[i + 1].start > s.end for i, s in enumerate(syl)]
-    doc = Doc(vocab, words=[s.text for s in syl], spaces=spaces)
-    for token, s in zip(doc, syl):
-        token.norm_ = s.key
-    return doc
+def matches_at(g: Gazetteer, keys: list[str], first: int) -> Iterator[tuple[int, Entry]]:
+    """(end, entry) of every name that starts at syllable `first` of `keys`, longest first."""
+    for size in g.sizes.get(keys[first], ()):
+        label = g.names.get(tuple(keys[first:first + size])) if first + size <= len(keys) else None
+        if label is not None:
+            yield first + size, g.entries[label]

@@ -1,8 +1,11 @@
 """Word segmentation and POS for candidate directives: underthesea loaded once, used sparingly.
 
 underthesea costs about 35 ms per 2.6 KB once loaded (0.5 s to load), so it runs only on outline
-paragraphs that may hold a directive, each once (the clauses and sentences later cut from a
-paragraph reuse its words), never on the whole document, and results are cached. POS tags are
+paragraphs whose word edges some rule actually asks about, each once (the clauses and sentences
+later cut from a paragraph reuse its words), never on the whole document, and results are cached.
+Edges are found on first use: the matchers look a phrase up in their dictionaries first and ask
+whether it sits on word edges only when it is there, so a paragraph with no verb, unit or member
+phrase at the places they look is never segmented. POS tags are
 asked only when the verb lexicon finds no action after a subject. Its words decide where a unit name may start ("Ban" in "Ban hành" is not
 the unit "Ban"); its syllables, with their character offsets, are what the unit matcher runs on.
 """
@@ -11,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
@@ -22,8 +25,33 @@ _UNDERTHESEA = None
 # Old-style tone placement on a syllable-final "oa/oe/uy" ("hoà") moved to the modern place ("hòa").
 _OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?!\w)")
 _TONE_ONLY = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
-_RECENT: "OrderedDict[str, tuple[set[int], set[int]]]" = OrderedDict()  # segmented paragraphs
+_RECENT: "OrderedDict[str, _Edges]" = OrderedDict()  # paragraphs seen, segmented or not yet
 _RECENT_SIZE = 32
+
+
+class _Edges:
+    """Character offsets where underthesea words start and end in one text, segmented on first use.
+
+    A text cut from a paragraph seen before (a clause, a label) takes the paragraph's edges inside
+    its span, plus its own two ends, rather than running the tagger again.
+    """
+
+    __slots__ = ("text", "source", "at", "value")
+
+    def __init__(self, text: str, source: Optional["_Edges"] = None, at: int = 0) -> None:
+        self.text, self.source, self.at = text, source, at
+        self.value: Optional[tuple[set[int], set[int]]] = None
+
+    def get(self) -> tuple[set[int], set[int]]:
+        if self.value is None:
+            if self.source is None:
+                self.value = _segment(self.text)
+            else:
+                starts, ends = self.source.get()
+                at, end = self.at, self.at + len(self.text)
+                self.value = ({e - at for e in starts if at <= e < end} | {0},
+                              {e - at for e in ends if at < e <= end} | {len(self.text)})
+        return self.value
 
 
 @dataclass(frozen=True)
@@ -34,8 +62,23 @@ class Syllable:
     start: int  # character offset in the segmented text
     end: int
     key: str  # text.fold() of the syllable; punctuation kept as is
-    word_start: bool  # first syllable of an underthesea word
-    word_end: bool  # last syllable of an underthesea word
+    edges: _Edges = field(compare=False, repr=False)  # the text's word edges, segmented on first use
+
+    @property
+    def word_start(self) -> bool:
+        """First syllable of an underthesea word (every syllable when the words did not align)."""
+        if self.start == 0 and self.edges.source is not None:
+            return True  # a text cut from a paragraph starts a word by construction: no need to segment
+        starts = self.edges.get()[0]
+        return self.start in starts or not starts
+
+    @property
+    def word_end(self) -> bool:
+        """Last syllable of an underthesea word (every syllable when the words did not align)."""
+        if self.end == len(self.edges.text) and self.edges.source is not None:
+            return True  # likewise its end
+        ends = self.edges.get()[1]
+        return self.end in ends or not ends
 
     @property
     def capitalized(self) -> bool:
@@ -84,6 +127,27 @@ def keys(phrase: str) -> tuple[str, ...]:
     return tuple(key(m.group()) for m in _SYLLABLE.finditer(phrase))
 
 
+_SIZES: dict[int, tuple[set, dict[str, tuple[int, ...]]]] = {}  # id(phrase set) -> (the set, its index)
+
+
+def phrase_sizes(phrases: set[tuple[str, ...]]) -> Optional[dict[str, tuple[int, ...]]]:
+    """First syllable key -> lengths of the phrases of `phrases` that start with it, longest first,
+    so a matcher tries only the lengths that can match at a syllable. Built once per phrase set of
+    the rules (kept with the set, so its id stays its own); None for small throw-away sets."""
+    entry = _SIZES.get(id(phrases))
+    if entry is not None and entry[0] is phrases:
+        return entry[1]
+    if len(phrases) < 8:
+        return None
+    index: dict[str, set[int]] = {}
+    for phrase in phrases:
+        if phrase:
+            index.setdefault(phrase[0], set()).add(len(phrase))
+    sizes = {k: tuple(sorted(v, reverse=True)) for k, v in index.items()}
+    _SIZES[id(phrases)] = (phrases, sizes)
+    return sizes
+
+
 _NOT_ACTIONS = {tuple(key(s) for s in w.split()) for w in
                 ("là", "có", "được", "bị", "đang", "đã", "sẽ", "đồng ý", "thống nhất", "cho", "xin")}
 
@@ -99,25 +163,21 @@ def words(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=8192)
 def syllables(text: str) -> tuple[Syllable, ...]:
     """Syllables of `text` with offsets, marked with the underthesea word each belongs to."""
-    spans = [(m.group(), m.start(), m.end()) for m in _SYLLABLE.finditer(text)]
-    starts, ends = _word_edges(text)
-    return tuple(Syllable(t, s, e, key(t), s in starts or not starts, e in ends or not ends)
-                 for t, s, e in spans)
+    edges = _word_edges(text)
+    return tuple(Syllable(m.group(), m.start(), m.end(), key(m.group()), edges) for m in _SYLLABLE.finditer(text))
 
 
-def _word_edges(text: str) -> tuple[set[int], set[int]]:
-    """Character offsets where underthesea words start and end (empty sets if unaligned).
+def _word_edges(text: str) -> _Edges:
+    """The word edges of `text` (empty sets if unaligned), to be segmented when first asked.
 
-    Clauses, labels and sentences are cut from paragraphs already segmented; their edges are
-    taken from the paragraph instead of running the tagger again.
+    Clauses, labels and sentences are cut from paragraphs seen before; their edges are taken from
+    the paragraph instead of running the tagger again.
     """
-    for big, (b_starts, b_ends) in reversed(_RECENT.items()):
+    for big, source in reversed(_RECENT.items()):
         at = big.find(text)
         if at >= 0 and len(text) > 0:
-            end = at + len(text)
-            return ({e - at for e in b_starts if at <= e < end} | {0},
-                    {e - at for e in b_ends if at < e <= end} | {len(text)})
-    edges = _segment(text)
+            return _Edges(text, source, at)
+    edges = _Edges(text)
     _RECENT[text] = edges
     while len(_RECENT) > _RECENT_SIZE:
         _RECENT.pop(next(iter(_RECENT)))
@@ -137,7 +197,8 @@ def _segment(text: str) -> tuple[set[int], set[int]]:
 
 
 def prime(text: str) -> None:
-    """Segment a whole paragraph first, so the clauses later cut from it reuse its words."""
+    """Make a whole paragraph the source of the edges of the clauses later cut from it (it is
+    segmented, whole, only if one of them is asked about its words)."""
     if text.strip():
         _word_edges(text)
 

@@ -1,6 +1,6 @@
 """Units and role holders named in a text, found with the gazetteer of rules/units.yaml.
 
-The gazetteer is compiled once into a spaCy PhraseMatcher over folded syllable keys (case and tone
+The gazetteer is compiled once into a phrase table over folded syllable keys (case and tone
 placement folded with `text.fold`), so "UỶ BAN NHÂN DÂN" and "Ủy ban nhân dân" match alike. A
 match is then extended to the unit's natural end, as written: "Phòng GD&ĐT" becomes "Phòng GD&ĐT
 các huyện, thị xã, thành phố", and "các cơ quan, đơn vị có liên quan" stays one item.
@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Optional
 
 from . import nlp
-from .gazetteer import Entry, Gazetteer, doc_of, gazetteer
+from .gazetteer import Entry, Gazetteer, gazetteer, matches_at
 
 _MAX_SPAN = 40  # syllables: a unit phrase never runs longer
 _MAX_LOWER_NAME = 8  # lower-case syllables a head may take as its name ("Hội nạn nhân ...")
@@ -73,12 +73,14 @@ def _find(text: str, keep_weak: bool) -> tuple[Mention, ...]:
 def _matches(syl, g: Gazetteer, caps: bool) -> dict[int, tuple[int, Entry]]:
     """Longest gazetteer match at each syllable where a unit name may start (word-aligned)."""
     best: dict[int, tuple[int, Entry]] = {}
-    for label, first, last in g.matcher(doc_of(syl, g.vocab)):
-        entry = g.entries[g.vocab.strings[label]]
-        if not _aligned(syl, first, last, caps, g) or _in_code(syl, first):
+    keys = [s.key for s in syl]
+    for first in range(len(syl)):
+        if keys[first] not in g.sizes or _in_code(syl, first):
             continue
-        if first not in best or last > best[first][0]:
-            best[first] = (last, entry)
+        for last, entry in matches_at(g, keys, first):  # longest first: the first aligned one wins
+            if _aligned(syl, first, last, caps, g):
+                best[first] = (last, entry)
+                break
     return best
 
 
@@ -91,10 +93,9 @@ def _in_code(syl, first: int) -> bool:
 def _aligned(syl, first: int, last: int, caps: bool, g: Gazetteer) -> bool:
     """A name starts and ends on word edges ("Ban" in "Ban hành" is no unit) unless capitals or
     a known qualifier join ("cơ quan chức năng" is one underthesea word)."""
-    if not syl[first].word_start and not (caps and syl[first].capitalized):
+    if not (caps and syl[first].capitalized) and not syl[first].word_start:
         return False
-    end = syl[last - 1]
-    if end.word_end or last >= len(syl) or last - first > 1:
+    if last >= len(syl) or last - first > 1 or syl[last - 1].word_end:
         return True  # only one-syllable heads are ordinary words' prefixes ("Ban hành", "Hội nghị")
     nxt = syl[last]
     return caps and nxt.capitalized and nxt.is_word or bool(_continuation(syl, last, g))
@@ -137,25 +138,30 @@ def _left(syl, first: int, g: Gazetteer) -> int:
 
 def _continuation(syl, i: int, g: Gazetteer) -> int:
     """Length of the longest continuation phrase starting at syllable i (0 if none)."""
-    for size in (6, 5, 4, 3, 2, 1):
-        if i + size <= len(syl) and tuple(s.key for s in syl[i:i + size]) in g.continuations:
+    if i >= len(syl):
+        return 0
+    for size in nlp.phrase_sizes(g.continuations).get(syl[i].key, ()):
+        if size <= 6 and i + size <= len(syl) and tuple(s.key for s in syl[i:i + size]) in g.continuations:
             return size
     return 0
 
 
 def _verb_at(syl, i: int, g: Gazetteer) -> bool:
-    return syl[i].word_start and _phrase_in(syl, i, g.verbs)
+    return _phrase_in(syl, i, g.verbs) and syl[i].word_start  # the dictionary first: edges cost a segmentation
 
 
 def _phrase_in(syl, i: int, phrases: set[tuple[str, ...]]) -> bool:
     """Whether some phrase of `phrases` (up to five syllables) starts at syllable i."""
-    return any(tuple(s.key for s in syl[i:i + size]) in phrases for size in range(1, min(6, len(syl) - i + 1)))
+    index = nlp.phrase_sizes(phrases) if i < len(syl) else None
+    sizes = range(1, min(6, len(syl) - i + 1)) if index is None else \
+        [n for n in index.get(syl[i].key, ()) if n <= min(5, len(syl) - i)]
+    return any(tuple(s.key for s in syl[i:i + size]) in phrases for size in sizes)
 
 
 def _word_len(syl, j: int) -> int:
     """Syllables from j to the end of its underthesea word ("Đài Phát thanh" stays whole)."""
     k = j
-    while k + 1 < len(syl) and not syl[k].word_end and syl[k + 1].is_word:
+    while k + 1 < len(syl) and syl[k + 1].is_word and not syl[k].word_end:
         k += 1
     return k - j + 1
 

@@ -15,6 +15,7 @@ from .. import rules
 from . import nlp
 from .nlp import canon
 
+_SIZES = (6, 5, 4, 3, 2, 1)  # phrase lengths phrase_at looks for
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“(]?[^\W\d_a-zđ])|\n+")
 _CUE_KEYS = {"lead", "partner", "other", "lead_in", "acting_after", "serving", "needs_unit", "request_nouns"}
 _SINGLES = ("grounds", "grounds_start", "recital_end", "lead_in_end", "skip_sections", "role_list_heading",
@@ -111,11 +112,19 @@ def main_verb(syl, i: int) -> Optional[str]:
 def phrase_at(syl, i: int, phrases: set[tuple[str, ...]]) -> Optional[tuple[str, ...]]:
     """The longest phrase of `phrases` starting at syllable i on a word edge (underthesea
     sometimes glues a verb to the name after it: "Chỉ đạo Phòng", so a capital also ends it)."""
-    if i >= len(syl) or not syl[i].word_start:
+    if i >= len(syl):
         return None
-    for size in (6, 5, 4, 3, 2, 1):
+    index = nlp.phrase_sizes(phrases)
+    sizes = _SIZES if index is None else index.get(syl[i].key, ())
+    for size in sizes:  # the dictionary first: word edges cost a segmentation
+        if size > 6:
+            continue
         k = tuple(s.key for s in syl[i:i + size])
-        if len(k) == size and k in phrases and (i + size == len(syl) or syl[i + size - 1].word_end
-                                                or not syl[i + size].is_word or syl[i + size].capitalized):
+        if len(k) != size or k not in phrases:
+            continue
+        if not syl[i].word_start:
+            return None
+        if i + size == len(syl) or not syl[i + size].is_word or syl[i + size].capitalized \
+                or syl[i + size - 1].word_end:
             return k
     return None
