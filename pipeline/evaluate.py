@@ -114,6 +114,9 @@ class Scores:
     def table(self) -> dict[str, float]:
         out = {k: (s / n if n else float("nan")) for k, (s, n) in self.rates.items()}
         for k, (m, p, g) in self.counts.items():
+            if not p and not g:  # nothing expected and nothing found: no figure, rather than a zero
+                out[f"{k}_p"] = out[f"{k}_r"] = out[f"{k}_f1"] = float("nan")
+                continue
             prec, rec = (m / p if p else 0.0), (m / g if g else 0.0)
             out[f"{k}_p"], out[f"{k}_r"] = prec, rec
             out[f"{k}_f1"] = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
