@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+import re
 from pathlib import Path
 
 import pytest
@@ -132,14 +133,26 @@ def test_nightly_exits_2_with_one_line_naming_the_key(tmp_path: Path, capsys: py
     assert not (tmp_path / "out").exists()  # nothing was written
 
 
-def test_a_configured_rule_file_this_pipeline_cannot_load_is_refused(config_dir: Path) -> None:
+@pytest.fixture
+def fresh_rules(monkeypatch: pytest.MonkeyPatch):
+    """Rule overrides made by a test are undone afterwards (the loader's state is per process)."""
     from pipeline import rules
 
-    if hasattr(rules, "use_file"):
-        pytest.skip("pipeline.rules.use_file exists: the gazetteer key is supported")
+    monkeypatch.setattr(rules, "_overrides", {})
+    monkeypatch.setattr(rules, "_cache", {})
+    rules.read.cache_clear()
+    yield rules
+    rules.read.cache_clear()
+
+
+def test_a_configured_gazetteer_replaces_the_bundled_one(config_dir: Path, fresh_rules) -> None:
+    broken = config_dir / "units.yaml"
+    broken.write_text("units: [\n", encoding="utf-8")  # not YAML: the error must name this file
     path = config_dir / "congvan.toml"
     path.write_text(f'inbox = "{config_dir}"\nout = "out"\ngazetteer = "units.yaml"\n', encoding="utf-8")
-    with pytest.raises(PipelineError, match=r"congvan.toml: gazetteer: this version of the pipeline reads rules/units.yaml only"):
+    (config_dir / "cv.txt").write_text((ROOT / "corpus" / "haugiang-24-sgddt-vp.txt").read_text(encoding="utf-8"),
+                                       encoding="utf-8")
+    with pytest.raises(PipelineError, match=re.escape(str(broken))):
         nightly.run_nightly(load_config(path))
 
 
