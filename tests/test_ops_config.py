@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date
-import re
 from pathlib import Path
 
 import pytest
@@ -133,27 +132,21 @@ def test_nightly_exits_2_with_one_line_naming_the_key(tmp_path: Path, capsys: py
     assert not (tmp_path / "out").exists()  # nothing was written
 
 
-@pytest.fixture
-def fresh_rules(monkeypatch: pytest.MonkeyPatch):
-    """Rule overrides made by a test are undone afterwards (the loader's state is per process)."""
-    from pipeline import rules
+def test_a_configured_gazetteer_replaces_the_bundled_one(config_dir: Path) -> None:
+    """In a fresh process, as nightly runs: the configured file is the one read (a broken one is named)."""
+    import subprocess
+    import sys
 
-    monkeypatch.setattr(rules, "_overrides", {})
-    monkeypatch.setattr(rules, "_cache", {})
-    rules.read.cache_clear()
-    yield rules
-    rules.read.cache_clear()
-
-
-def test_a_configured_gazetteer_replaces_the_bundled_one(config_dir: Path, fresh_rules) -> None:
     broken = config_dir / "units.yaml"
     broken.write_text("units: [\n", encoding="utf-8")  # not YAML: the error must name this file
-    path = config_dir / "congvan.toml"
-    path.write_text(f'inbox = "{config_dir}"\nout = "out"\ngazetteer = "units.yaml"\n', encoding="utf-8")
     (config_dir / "cv.txt").write_text((ROOT / "corpus" / "haugiang-24-sgddt-vp.txt").read_text(encoding="utf-8"),
                                        encoding="utf-8")
-    with pytest.raises(PipelineError, match=re.escape(str(broken))):
-        nightly.run_nightly(load_config(path))
+    path = config_dir / "congvan.toml"
+    path.write_text(f'inbox = "{config_dir}"\nout = "out"\ngazetteer = "units.yaml"\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pipeline.ops.nightly", "--config", str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    assert str(broken) in proc.stderr and "not valid YAML" in proc.stderr
 
 
 def test_the_example_config_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
