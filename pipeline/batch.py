@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import atomic
+from .register.export import ALL_FORMATS
 from .register import Incoming, RegisterSummary, incoming, update_register
 from .run import Result, collect, process_all
 from .serialize import document_record, failure_record
@@ -35,11 +36,13 @@ class RunSummary:
 
 
 def run_batch(inputs: list[str], out_dir: str | Path, jobs: int = 1, keep_results: bool = False,
-              today: Optional[date] = None, db: Optional[str] = None, register: bool = True) -> RunSummary:
+              today: Optional[date] = None, db: Optional[str] = None, register: bool = True,
+              formats: Optional[list[str]] = None) -> RunSummary:
     """Process files and folders into `out_dir` (documents.jsonl, errors.jsonl, and the register's outputs).
 
     `today` is the reference date for task status (default today); `db` the register's database (a
-    path or SQLAlchemy URL; default `out_dir`/register.sqlite). `register=False` writes the JSONL only.
+    path or SQLAlchemy URL; default `out_dir`/register.sqlite). `register=False` writes the JSONL only;
+    `formats` limits the outputs (jsonl csv parquet xlsx import report calendar; default all).
     """
     start = time.perf_counter()
     out = Path(out_dir)
@@ -60,20 +63,23 @@ def run_batch(inputs: list[str], out_dir: str | Path, jobs: int = 1, keep_result
             failures.append(failure_record(result.path, result.error or "", result.code))
         if keep_results:
             summary.results.append(result)
-    _write_jsonl(out / "documents.jsonl", records)
-    _write_jsonl(out / "errors.jsonl", failures)
+    if formats is None or "jsonl" in formats:
+        _write_jsonl(out / "documents.jsonl", records)
+        _write_jsonl(out / "errors.jsonl", failures)
     if register:
-        summary.register = _register(items, paths, inputs, summary.failed, out, today, db)
+        summary.register = _register(items, paths, inputs, summary.failed, out, today, db, formats)
         summary.warnings += summary.register.warnings
     summary.seconds = time.perf_counter() - start
     return summary
 
 
 def _register(items: list[Incoming], paths: list[str], inputs: list[str], failed: int, out: Path,
-              today: Optional[date], db: Optional[str]) -> RegisterSummary:
+              today: Optional[date], db: Optional[str], formats: Optional[list[str]]) -> RegisterSummary:
     seen = {str(Path(p).resolve()) for p in paths}
     scope = [str(Path(i).resolve()) for i in inputs if Path(i).exists()]
-    return update_register(items, seen, scope, list(inputs), failed, out, today or date.today(), db)
+    chosen = ALL_FORMATS if formats is None else [f for f in formats if f in ALL_FORMATS]
+    return update_register(items, seen, scope, list(inputs), failed, out, today or date.today(), db,
+                           formats=chosen)
 
 
 def _write_jsonl(path: Path, records: list[dict]) -> None:

@@ -149,6 +149,18 @@ def test_a_configured_gazetteer_replaces_the_bundled_one(config_dir: Path) -> No
     assert str(broken) in proc.stderr and "not valid YAML" in proc.stderr
 
 
+def test_configured_formats_limit_the_exports(tmp_path: Path) -> None:
+    from pipeline.batch import run_batch
+
+    source = tmp_path / "in.txt"
+    source.write_text((ROOT / "corpus" / "haugiang-24-sgddt-vp.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    run_batch([str(source)], out, formats=["csv"])
+    written = {p.name for p in out.iterdir()}
+    assert {"tasks.csv", "obligations.csv", "documents.csv"} <= written
+    assert not written & {"register.xlsx", "report.html", "documents.jsonl", "calendar", "tasks.parquet"}
+
+
 def test_the_example_config_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cfg = load_config(ROOT / "congvan.toml.example")
     assert cfg.inbox == Path("/srv/congvan/inbox") and cfg.jobs == 2 and cfg.watch.settle_seconds == 5

@@ -14,7 +14,7 @@ import io
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -32,16 +32,30 @@ TABLES = {
 }
 
 
-def export_all(tables: Tables, out_dir: str | Path) -> list[Path]:
-    """Write every table export into `out_dir`; returns the files written."""
-    out = Path(out_dir)
+ALL_FORMATS = ("csv", "parquet", "xlsx", "import", "report", "calendar")
+
+
+def export_all(tables: Tables, out_dir: str | Path, formats: Iterable[str] = ALL_FORMATS) -> list[Path]:
+    """Write the table exports named in `formats` into `out_dir`; returns the files written."""
+    out, formats = Path(out_dir), set(formats)
     written = []
     for name, columns in TABLES.items():
         frame = getattr(tables, name)
-        written.append(write_csv(out / f"{name}.csv", frame, columns))
-        written.append(write_parquet(out / f"{name}.parquet", frame, columns))
-    write_workbook(out / "register.xlsx", tables)
-    written.append(out / "register.xlsx")
+        if "csv" in formats:
+            written.append(write_csv(out / f"{name}.csv", frame, columns))
+        if "parquet" in formats:
+            written.append(write_parquet(out / f"{name}.parquet", frame, columns))
+    if "xlsx" in formats:
+        write_workbook(out / "register.xlsx", tables)
+        written.append(out / "register.xlsx")
+    if "import" in formats:
+        written += _write_import(tables, out)
+    return written
+
+
+def _write_import(tables: Tables, out: Path) -> list[Path]:
+    """The documents in Decree 30/2020 Appendix VI's metadata layout, as CSV and JSON."""
+    written = []
     imports = import_records(tables)
     written.append(write_csv(out / "import" / "documents.csv", pd.DataFrame(imports), IMPORT_COLUMNS))
     atomic.write_text(out / "import" / "documents.json", json.dumps(imports, ensure_ascii=False, indent=1) + "\n")

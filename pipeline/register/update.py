@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 from .calendar import write_calendars
 from .errors import RegisterError
-from .export import export_all
+from .export import ALL_FORMATS, export_all
 from .report import write_report
 from .rows import Incoming
 from .status import DUE_SOON_DAYS
@@ -31,26 +31,30 @@ class RegisterSummary:
 
 def update_register(items: list[Incoming], seen: set[str], scope: list[str], inputs: list[str], failed: int,
                     out_dir: str | Path, today: date, db: Optional[str] = None,
-                    soon_days: int = DUE_SOON_DAYS) -> RegisterSummary:
+                    soon_days: int = DUE_SOON_DAYS, formats: Iterable[str] = ALL_FORMATS) -> RegisterSummary:
     """Record one run's files (one transaction) and write every export into `out_dir`."""
     store = Store.open(db, out_dir)
     try:
         record = store.sync(items, seen, scope, today, inputs, failed)
-        outputs = write_outputs(store, out_dir, today, soon_days)
+        outputs = write_outputs(store, out_dir, today, soon_days, formats)
     finally:
         store.close()
     return RegisterSummary(run_id=record.run_id, database=store.shown_url, counts=record.counts,
                            warnings=record.warnings, outputs=outputs)
 
 
-def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int = DUE_SOON_DAYS) -> list[Path]:
-    """register.xlsx, the CSV/Parquet tables, import/, report.html and calendar/*.ics from the store."""
-    out = Path(out_dir)
+def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int = DUE_SOON_DAYS,
+                  formats: Iterable[str] = ALL_FORMATS) -> list[Path]:
+    """register.xlsx, the CSV/Parquet tables, import/, report.html and calendar/*.ics from the store
+    (those named in `formats`)."""
+    out, formats = Path(out_dir), set(formats)
     tables = build(store.snapshot(), today, soon_days)
     try:
-        written = export_all(tables, out)
-        written.append(write_report(tables, out / "report.html"))
-        written += write_calendars(tables, out)
+        written = export_all(tables, out, formats)
+        if "report" in formats:
+            written.append(write_report(tables, out / "report.html"))
+        if "calendar" in formats:
+            written += write_calendars(tables, out)
     except OSError as e:
         raise RegisterError("R005", path=getattr(e, "filename", None) or out, detail=e.strerror or e) from e
     return written
