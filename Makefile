@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 OUT ?= outputs
 # Debian packages the project needs at run or test time.
-DEBIAN_PACKAGES := libreoffice-writer-nogui fonts-liberation poppler-utils chromium chromium-driver tesseract-ocr tesseract-ocr-vie
+DEBIAN_PACKAGES := libreoffice-writer-nogui fonts-liberation poppler-utils chromium chromium-driver tesseract-ocr tesseract-ocr-vie postgresql
 JOBS ?= 2
 
 .PHONY: setup debian run test eval bench renderings clean
@@ -40,8 +40,12 @@ eval: setup
 	$(PY) -m pipeline.evaluate $(OUT) corpus/gold
 	$(PY) -m pipeline.ingest.ocr_accuracy corpus/scans
 
+# Speed and memory on synthetic dispatches (cached in $(OUT)/bench-cache): $(OUT)/bench.json and a table.
+# About 15 minutes on 2 cores; `make bench BENCH_ARGS=--quick` for a few minutes on smaller sets.
+BENCH_ARGS ?=
 bench: setup
-	$(PY) -m pipeline.bench --out $(OUT)
+	$(PY) -m pipeline.bench --out $(OUT) $(BENCH_ARGS)
+	$(PY) -m pipeline.bench_scale --out $(OUT)
 
 # Regenerate the committed .docx/.pdf renderings of corpus/*.txt (needs LibreOffice).
 renderings: setup

@@ -3,6 +3,8 @@
 This is what `congvan run` and `make run` call. Outputs are rewritten whole on each run, each file
 atomically, so an interrupted run is recovered by running again. After processing, the register
 (pipeline/register) records the run in its store and writes the register's exports.
+`engine="dask"` runs the files on Dask workers instead (`run_distributed`, pipeline/ops/engines.py),
+committing the register in batches as results come back, so a stopped run resumes where it stopped.
 """
 from __future__ import annotations
 
@@ -16,6 +18,10 @@ from typing import Optional
 from . import atomic
 from .register.export import ALL_FORMATS
 from .register import Incoming, RegisterSummary, incoming, update_register
+from .register.dataset import write_dataset
+from .register.rows import file_key
+from .register.store import Store
+from .register.update import write_outputs
 from .run import Result, collect, process_all
 from .serialize import document_record, failure_record
 
@@ -33,17 +39,22 @@ class RunSummary:
     results: list[Result] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     register: Optional[RegisterSummary] = None
+    resumed: int = 0  # files a stopped run had recorded, unchanged since: skipped (engine="dask")
 
 
 def run_batch(inputs: list[str], out_dir: str | Path, jobs: int = 1, keep_results: bool = False,
               today: Optional[date] = None, db: Optional[str] = None, register: bool = True,
-              formats: Optional[list[str]] = None) -> RunSummary:
+              formats: Optional[list[str]] = None, engine: str = "local",
+              scheduler: Optional[str] = None) -> RunSummary:
     """Process files and folders into `out_dir` (documents.jsonl, errors.jsonl, and the register's outputs).
 
     `today` is the reference date for task status (default today); `db` the register's database (a
     path or SQLAlchemy URL; default `out_dir`/register.sqlite). `register=False` writes the JSONL only;
-    `formats` limits the outputs (jsonl csv parquet xlsx import report calendar; default all).
+    `formats` limits the register's exports (jsonl csv parquet xlsx import report calendar; default all).
+    `engine` is "local" (a process pool of `jobs`) or "dask" (see `run_distributed`).
     """
+    if engine != "local" or scheduler:
+        return run_distributed(inputs, out_dir, jobs, scheduler, keep_results, today, db, register, formats, engine)
     start = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -69,6 +80,8 @@ def run_batch(inputs: list[str], out_dir: str | Path, jobs: int = 1, keep_result
     if register:
         summary.register = _register(items, paths, inputs, summary.failed, out, today, db, formats)
         summary.warnings += summary.register.warnings
+        if formats is None or "parquet" in formats:
+            summary.register.outputs.append(write_dataset(out))
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -86,3 +99,107 @@ def _write_jsonl(path: Path, records: list[dict]) -> None:
     with atomic.atomic_open(path) as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+COMMIT_FILES = 200  # a distributed run commits the register, and its journal, every so many files ...
+COMMIT_SECONDS = 60.0  # ... or so many seconds, whichever comes first
+
+
+def run_distributed(inputs: list[str], out_dir: str | Path, jobs: int = 1, scheduler: Optional[str] = None,
+                    keep_results: bool = False, today: Optional[date] = None, db: Optional[str] = None,
+                    register: bool = True, formats: Optional[list[str]] = None, engine: str = "dask") -> RunSummary:
+    """`run_batch` on Dask workers: a LocalCluster of `jobs` processes, or the cluster at `scheduler`.
+
+    The register is committed every COMMIT_FILES files, in input order (so ids are those of a local run).
+    Files a stopped run committed, unchanged since, are skipped (`summary.resumed`); documents.jsonl and
+    errors.jsonl still list every file of the run (the skipped ones first). With `scheduler`, relative
+    inputs are made absolute, since the workers may run elsewhere.
+    """
+    from .ops.engines import DaskEngine, Journal, check_engine
+
+    check_engine(engine, scheduler)
+    start, out = time.perf_counter(), Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths, skipped = collect([str(Path(i).absolute()) for i in inputs] if scheduler else inputs)
+    summary = RunSummary(out_dir=str(out), files=len(paths), skipped=skipped)
+    journal = Journal(out)
+    store = Store.open(db, out) if register else None
+    try:
+        pending = _resume(paths, journal, store, summary)
+        with DaskEngine(jobs, scheduler) as cluster:
+            commits = _Commits(summary, journal, store, paths, inputs, today or date.today(), cluster.name, keep_results)
+            for stamp, result in cluster.results(pending):
+                commits.add(stamp, result)
+            commits.flush()
+        if store is not None:
+            summary.register = commits.finish(out, formats)
+    finally:
+        if store is not None:
+            store.close()
+    if formats is None or "jsonl" in formats:
+        journal.publish(out)
+    journal.path.unlink(missing_ok=True)
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _resume(paths: list[str], journal, store: Optional[Store], summary: RunSummary) -> list[str]:
+    """The files to process: all but those a stopped run committed (the register agreeing) and unchanged since."""
+    done = journal.unchanged(set(paths))
+    if store is not None and done:
+        held = store.recorded(file_key(p) for p in done)
+        done = {p: sha for p, sha in done.items() if held.get(file_key(p)) == sha}
+    journal.restart(set(done))
+    summary.resumed = len(done)
+    return [p for p in paths if p not in done]
+
+
+class _Commits:
+    """The driver's side of a distributed run: results gathered, committed to the register, then journaled."""
+
+    def __init__(self, summary: RunSummary, journal, store: Optional[Store], paths: list[str], inputs: list[str],
+                 today: date, engine: str, keep_results: bool) -> None:
+        self.summary, self.journal, self.store, self.today, self.keep = summary, journal, store, today, keep_results
+        self.seen = {file_key(p) for p in paths}
+        self.scope = [str(Path(i).resolve()) for i in inputs if Path(i).exists()]
+        self.run_id = store.start_run(self.today, list(inputs), engine) if store is not None else 0
+        self.items: list[Incoming] = []
+        self.entries: list[dict] = []
+        self.failed, self.last = 0, time.monotonic()
+
+    def add(self, stamp, result: Result) -> None:
+        doc, summary = result.document, self.summary
+        if result.status == "ok" and doc is not None:
+            summary.ok += 1
+            summary.tasks += len(doc.tasks)
+            self.entries.append({"path": result.path, "stamp": [stamp.size, stamp.mtime_ns] if stamp else None,
+                                 "sha256": doc.source.sha256, "record": document_record(doc)})
+            self.items += [incoming(doc)] if self.store is not None else []
+        else:
+            summary.failed += 1
+            self.failed += 1
+            summary.errors.append(result.error or f"{result.path}: failed")
+            self.entries.append({"path": result.path, "failure": failure_record(result.path, result.error or "", result.code)})
+        if self.keep:
+            summary.results.append(result)
+        if len(self.entries) >= COMMIT_FILES or time.monotonic() - self.last >= COMMIT_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """One register transaction for the files gathered, then their journal lines (never the other way)."""
+        if self.store is not None and self.entries:
+            self.summary.warnings += self.store.add_batch(self.run_id, self.items, self.seen, self.scope,
+                                                          self.failed).warnings
+        self.journal.append(self.entries)
+        self.items, self.entries, self.failed, self.last = [], [], 0, time.monotonic()
+
+    def finish(self, out: Path, formats: Optional[list[str]]) -> RegisterSummary:
+        """The run's last transaction (removed files), then the register's exports and the dataset."""
+        assert self.store is not None
+        record = self.store.finish_run(self.run_id, self.seen, self.scope)
+        chosen = ALL_FORMATS if formats is None else [f for f in formats if f in ALL_FORMATS]
+        outputs = write_outputs(self.store, out, self.today, formats=chosen)
+        if "parquet" in chosen:
+            outputs.append(write_dataset(out))
+        return RegisterSummary(run_id=record.run_id, database=self.store.shown_url, counts=record.counts,
+                               warnings=list(self.summary.warnings), outputs=outputs)

@@ -71,6 +71,10 @@ def run(
     today: Optional[str] = typer.Option(None, "--today", help="Reference date for task status, YYYY-MM-DD (default today)"),
     db: Optional[str] = typer.Option(None, "--db", envvar="CONGVAN_DB",
                                      help="Register database: a SQLite path or SQLAlchemy URL (default OUT/register.sqlite)"),
+    engine: str = typer.Option("local", "--engine", help="local (a process pool of --jobs) or dask"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", envvar="CONGVAN_SCHEDULER",
+                                            help="With --engine dask: a running cluster, tcp://HOST:8786 "
+                                                 "(default: a LocalCluster of --jobs worker processes)"),
 ) -> None:
     """Process files and folders into the output directory and print a short summary."""
     from .batch import run_batch
@@ -80,7 +84,7 @@ def run(
         if not Path(item).exists():
             typer.echo(f"congvan: {item}: file not found", err=True)
     try:
-        summary = run_batch(inputs, out, jobs=jobs, today=parse_day(today), db=db)
+        summary = run_batch(inputs, out, jobs=jobs, today=parse_day(today), db=db, engine=engine, scheduler=scheduler)
     except PipelineError as e:
         _fail(str(e))
     for error in summary.errors:
@@ -89,6 +93,8 @@ def run(
         typer.echo(f"warning: {warning}", err=True)
     typer.echo(f"{summary.files} files: {summary.ok} ok, {summary.failed} failed; "
                f"{summary.tasks} tasks; {summary.seconds:.1f} s -> {summary.out_dir}/")
+    if summary.resumed:
+        typer.echo(f"{summary.resumed} files recorded by a stopped run and unchanged since: skipped")
     if summary.register is not None:
         c = summary.register.counts
         typer.echo(f"register run {summary.register.run_id}: {c['added']} added, {c['changed']} changed, "

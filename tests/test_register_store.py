@@ -17,13 +17,14 @@ from pipeline.register.store import Store, database_url
 from pipeline.register.sync import TaskRec, assign_task_ids, in_scope
 
 from . import test_register_fixtures as F
+from .pg import postgres_server, postgres_url, register_backend, register_url  # noqa: F401 (fixtures)
 
 STORED = ("documents", "tasks", "obligations", "citations", "files")
 
 
 def rows(out, volatile=("updated_at", "last_run")) -> dict[str, set[tuple]]:
     """Every stored row of the register's data tables, as comparable tuples."""
-    engine = create_engine(f"sqlite:///{out / 'register.sqlite'}")
+    engine = create_engine(register_url(out))
     with engine.connect() as conn:
         found = {name: {tuple((k, v) for k, v in r.items() if k not in volatile)
                         for r in conn.execute(select(schema.metadata.tables[name])).mappings()} for name in STORED}
@@ -32,7 +33,7 @@ def rows(out, volatile=("updated_at", "last_run")) -> dict[str, set[tuple]]:
 
 
 def by_key(out, table: str, key: str) -> dict[str, dict]:
-    engine = create_engine(f"sqlite:///{out / 'register.sqlite'}")
+    engine = create_engine(register_url(out))
     with engine.connect() as conn:
         found = {r[key]: dict(r) for r in conn.execute(select(schema.metadata.tables[table])).mappings()}
     engine.dispose()
@@ -40,7 +41,7 @@ def by_key(out, table: str, key: str) -> dict[str, dict]:
 
 
 @pytest.fixture
-def workspace(tmp_path, monkeypatch):
+def workspace(tmp_path, monkeypatch, register_backend):
     folder = F.write_samples(tmp_path / "in")
     out = tmp_path / "out"
     run = lambda **kw: F.run_samples(monkeypatch, [folder], out, **kw)  # noqa: E731
@@ -212,6 +213,7 @@ def test_a_clerks_done_survives_reruns_and_changes(workspace):
     assert query.tasks(None, out, F.TODAY, statuses=["done"]).empty
 
 
+@pytest.mark.parametrize("register_backend", ["sqlite"], indirect=True)  # the message names the SQLite file
 def test_done_on_an_unknown_task_is_one_clean_error(workspace):
     folder, out, run = workspace
     run()

@@ -2,7 +2,8 @@
 
 Dates are DATE columns where the value is a full date; an issue date may be a month alone
 ("2021-10"), so it stays text. Lists (addressees, milestones, block ids) are JSON text, which every
-database reads the same way.
+database reads the same way. The schema is versioned: a change here goes with a new revision in
+`migrations/versions/` (tests/test_migrations.py checks that they agree).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ runs = Table(
     Column("removed", Integer, default=0),
     Column("withdrawn", Integer, default=0),
     Column("failed", Integer, default=0),
+    Column("engine", String(200)),  # "local", or "dask <scheduler address>" (revision 0002)
 )
 
 run_warnings = Table(

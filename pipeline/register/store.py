@@ -1,29 +1,41 @@
 """The register's store: the only module that talks to the database (SQLAlchemy Core, SQLite or PostgreSQL).
 
 A run's writes go in one transaction: `sync()` reads the stored state, asks `sync.plan` what to do,
-and applies it, so a crash leaves the register as it was before the run.
+and applies it, so a crash leaves the register as it was before the run. A long run (the Dask engine)
+writes in batches instead: `start_run`, `add_batch` per batch of files (one transaction each, reading
+only the stored rows those files can touch), then `finish_run`, which records the removed files.
+Every write transaction first takes the register's write lock (PostgreSQL: a transaction-level
+advisory lock; SQLite: BEGIN IMMEDIATE), so two runs writing one register take turns and each plans
+against what the other committed. Opening a store migrates its schema to the newest revision.
 """
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 import pandas as pd
-from sqlalchemy import create_engine, delete, insert, select, update
+from sqlalchemy import Column, Table, create_engine, delete, event, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from ..text import fold
-from . import schema
+from . import migrations, schema
 from .errors import RegisterError
 from .rows import Incoming, TaskRow
 from .sync import Decision, DispatchRec, FileRec, Plan, State, TaskRec, assign_task_ids, plan
 
 DEFAULT_NAME = "register.sqlite"
+LOCK_KEY = 0x636F6E6776616E  # "congvan": PostgreSQL's advisory lock for the register's writes
+SQLITE_WAIT_SECONDS = 300  # how long a SQLite writer waits for another run's transaction
+IN_CHUNK = 500  # values per IN (...) list
+INSERT_CHUNK = 1000  # rows per INSERT
+DISPATCH = [schema.documents.c[n] for n in ("doc_id", "natural_key", "content_key", "fingerprint", "state", "number")]
+TASK = [schema.tasks.c[n] for n in ("task_id", "doc_id", "seq", "text", "state", "first_run")]
 
 
 @dataclass
@@ -47,9 +59,10 @@ class Store:
         self.shown_url = _shown(url)
         try:
             parsed = make_url(url)
-            if parsed.get_backend_name() == "sqlite" and parsed.database:
+            self.backend = parsed.get_backend_name()
+            if self.backend == "sqlite" and parsed.database:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            self.engine: Engine = create_engine(url)
+            self.engine: Engine = _engine(url, self.backend)
         except (ArgumentError, NoSuchModuleError, ImportError, OSError, ValueError) as e:
             raise RegisterError("R001", url=self.shown_url, detail=_detail(e)) from e
 
@@ -64,51 +77,116 @@ class Store:
         return store
 
     def create(self) -> None:
+        """Bring the schema to the newest revision (a new database gets every table); refuse a newer one."""
         with self._begin() as conn:
-            schema.metadata.create_all(conn)
+            if migrations.current_revision(conn) == migrations.head():
+                return
+        try:
+            with self._begin(write=True) as conn:
+                migrations.upgrade(conn)
+        except migrations.NewerSchema as e:
+            raise RegisterError("R002", url=self.shown_url, detail=str(e)) from e
 
     @contextmanager
-    def _begin(self) -> Iterator[Connection]:
+    def _begin(self, write: bool = False) -> Iterator[Connection]:
+        """A transaction; `write` first takes the register's write lock (waiting for another run's commit)."""
         try:
-            with self.engine.begin() as conn:
-                yield conn
+            with self.engine.connect() as conn:
+                if write:
+                    conn.execution_options(congvan_write=True)
+                with conn.begin():
+                    if write and self.backend == "postgresql":
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+                    yield conn
         except SQLAlchemyError as e:
             raise RegisterError("R002", url=self.shown_url, detail=_detail(e)) from e
 
     def sync(self, items: list[Incoming], seen: set[str], scope: list[str], today: date,
-             inputs: list[str], failed: int) -> RunRecord:
-        """Record one run: every processed file's rows, removed files, and the run itself."""
+             inputs: list[str], failed: int, engine: str = "local") -> RunRecord:
+        """Record one run in one transaction: every processed file's rows, removed files, and the run itself."""
+        with self._begin(write=True) as conn:
+            run_id = self._insert_run(conn, today, inputs, engine)
+            return self._record(conn, self._state(conn), run_id, items, seen, scope, failed, final=True)
+
+    def start_run(self, today: date, inputs: list[str], engine: str = "local") -> int:
+        """A run written in batches: its record first, then `add_batch` per batch, then `finish_run`."""
+        with self._begin(write=True) as conn:
+            return self._insert_run(conn, today, inputs, engine)
+
+    def add_batch(self, run_id: int, items: list[Incoming], seen: set[str], scope: list[str],
+                  failed: int) -> RunRecord:
+        """One batch of a run's files, in one transaction; `seen` holds every file of the whole run."""
+        with self._begin(write=True) as conn:
+            state = self._scoped_state(conn, items)
+            return self._record(conn, state, run_id, items, seen, scope, failed, final=False)
+
+    def finish_run(self, run_id: int, seen: set[str], scope: list[str]) -> RunRecord:
+        """The end of a batched run: files its inputs cover but did not find are removed; the run's totals."""
+        with self._begin(write=True) as conn:
+            state = self._state(conn, with_tasks=False)
+            return self._record(conn, state, run_id, [], seen, scope, 0, final=True)
+
+    def recorded(self, paths: Iterable[str]) -> dict[str, str]:
+        """The sha256 the register holds for each of these files (resolved paths) that is present."""
+        f = schema.files.c
         with self._begin() as conn:
-            state = self._state(conn)
-            work = plan(state, items, seen, scope)
-            now = _now()
-            run_id = conn.execute(insert(schema.runs).values(
-                started_at=now, today=today, inputs=json.dumps(inputs, ensure_ascii=False))).inserted_primary_key[0]
+            rows = _where_in(conn, [f.path, f.sha256, f.state], f.path, paths)
+        return {r["path"]: r["sha256"] for r in rows if r["state"] == "present"}
+
+    def _insert_run(self, conn: Connection, today: date, inputs: list[str], engine: str) -> int:
+        values = dict(started_at=_now(), today=today, inputs=json.dumps(inputs, ensure_ascii=False), engine=engine)
+        return conn.execute(insert(schema.runs).values(**values)).inserted_primary_key[0]
+
+    def _record(self, conn: Connection, state: State, run_id: int, items: list[Incoming], seen: set[str],
+                scope: list[str], failed: int, final: bool) -> RunRecord:
+        """Apply the plan for these files; only a run's last write records removed files and ends the run."""
+        work = plan(state, items, seen, scope)
+        if final:
             self._remove(conn, work, run_id)
-            for decision in work.decisions:
-                self._apply(conn, state, decision, run_id, now)
-            counts = _counts(work, len(seen), failed)
-            warnings = [d.warning for d in work.decisions if d.warning]
-            for d in work.decisions:
-                if d.warning:
-                    conn.execute(insert(schema.run_warnings).values(run_id=run_id, path=d.item.doc.source, message=d.warning))
-            conn.execute(update(schema.runs).where(schema.runs.c.run_id == run_id).values(finished_at=_now(), **counts))
+        else:
+            work = replace(work, removed=[], withdrawn=[])
+        now, pending = _now(), defaultdict(list)
+        taken = self._taken(conn, [d for d in work.decisions if d.kind == "added"])
+        for decision in work.decisions:
+            self._apply(conn, state, decision, run_id, now, pending, taken)
+        for table, rows in pending.items():  # the new rows of the whole write: one insert per table, not per dispatch
+            for start in range(0, len(rows), INSERT_CHUNK):
+                conn.execute(insert(table), rows[start:start + INSERT_CHUNK])
+        warnings = [d.warning for d in work.decisions if d.warning]
+        for d in work.decisions:
+            if d.warning:
+                conn.execute(insert(schema.run_warnings).values(run_id=run_id, path=d.item.doc.source, message=d.warning))
+        counts = self._add_counts(conn, run_id, _counts(work, len(seen), failed), final)
         return RunRecord(run_id=run_id, counts=counts, warnings=warnings)
 
-    def _state(self, conn: Connection) -> State:
-        state = State()
-        for r in conn.execute(select(schema.files)).mappings():
-            state.files[r["path"]] = FileRec(r["path"], r["shown"], r["doc_id"], r["sha256"], r["role"], r["state"])
-        for r in conn.execute(select(schema.documents.c.doc_id, schema.documents.c.natural_key,
-                                     schema.documents.c.content_key, schema.documents.c.fingerprint,
-                                     schema.documents.c.state, schema.documents.c.number)).mappings():
-            state.dispatches[r["doc_id"]] = DispatchRec(**r)
-        t = schema.tasks.c
-        for r in conn.execute(select(t.task_id, t.doc_id, t.seq, t.text, t.state, t.first_run)).mappings():
-            task = TaskRec(r["task_id"], r["doc_id"], r["seq"] or "", fold(r["text"] or ""),
-                           r["state"], r["first_run"])
-            state.tasks.setdefault(r["doc_id"], []).append(task)
-        return state
+    def _add_counts(self, conn: Connection, run_id: int, counts: dict[str, int], final: bool) -> dict[str, int]:
+        """Add one write's counts to its run's; returns the run's totals so far."""
+        r = schema.runs.c
+        values: dict = {k: func.coalesce(r[k], 0) + v for k, v in counts.items() if k != "files_seen"}
+        values["files_seen"] = counts["files_seen"]
+        if final:
+            values["finished_at"] = _now()
+        conn.execute(update(schema.runs).where(r.run_id == run_id).values(**values))
+        return dict(conn.execute(select(*(r[k] for k in counts)).where(r.run_id == run_id)).mappings().one())
+
+    def _state(self, conn: Connection, with_tasks: bool = True) -> State:
+        files = conn.execute(select(schema.files)).mappings().all()
+        dispatches = conn.execute(select(*DISPATCH)).mappings().all()
+        tasks = conn.execute(select(*TASK)).mappings().all() if with_tasks else []
+        return _state_of(files, dispatches, tasks)
+
+    def _scoped_state(self, conn: Connection, items: list[Incoming]) -> State:
+        """The stored rows a batch of files can touch: their own file rows, the dispatches they may be
+        (same id, same issuer-year-number, same text), and those dispatches' files and tasks."""
+        f, d = schema.files.c, schema.documents.c
+        files = _where_in(conn, list(f), f.path, [i.path for i in items])
+        ids = {r["doc_id"] for r in files} | {i.file_doc_id for i in items}
+        dispatches = (_where_in(conn, DISPATCH, d.doc_id, ids)
+                      + _where_in(conn, DISPATCH, d.natural_key, {i.doc.natural_key for i in items} - {None})
+                      + _where_in(conn, DISPATCH, d.content_key, {i.doc.content_key for i in items}))
+        doc_ids = {r["doc_id"] for r in dispatches}
+        files += _where_in(conn, list(f), f.doc_id, doc_ids)
+        return _state_of(files, dispatches, _where_in(conn, TASK, schema.tasks.c.doc_id, doc_ids))
 
     def _remove(self, conn: Connection, work: Plan, run_id: int) -> None:
         f, d, t = schema.files.c, schema.documents.c, schema.tasks.c
@@ -119,10 +197,11 @@ class Store:
             conn.execute(update(schema.tasks).where(t.doc_id == doc_id, t.state == "active")
                          .values(state="withdrawn", withdrawn_reason="file removed", updated_run=run_id))
 
-    def _apply(self, conn: Connection, state: State, decision: Decision, run_id: int, now: datetime) -> None:
+    def _apply(self, conn: Connection, state: State, decision: Decision, run_id: int, now: datetime,
+               pending: dict[Table, list[dict]], taken: set[str]) -> None:
         item, role = decision.item, "duplicate" if decision.kind == "duplicate" else "primary"
         if decision.kind in ("changed", "added", "moved"):
-            self._write_dispatch(conn, state, decision, run_id, now)
+            self._write_dispatch(conn, state, decision, run_id, now, pending, taken)
         if decision.kind == "moved":  # the old files of this dispatch are now its duplicates
             conn.execute(update(schema.files).where(schema.files.c.doc_id == decision.doc_id,
                                                     schema.files.c.path != item.path).values(role="duplicate"))
@@ -130,15 +209,36 @@ class Store:
         values = dict(shown=item.doc.source, doc_id=decision.doc_id, sha256=item.doc.sha256, role=role,
                       state="present", last_run=run_id, removed_run=None)
         if known is None:
-            conn.execute(insert(schema.files).values(path=item.path, first_run=run_id, **values))
+            pending[schema.files].append(dict(path=item.path, first_run=run_id, **values))
         else:
             conn.execute(update(schema.files).where(schema.files.c.path == item.path).values(**values))
 
-    def _write_dispatch(self, conn: Connection, state: State, decision: Decision, run_id: int, now: datetime) -> None:
+    def _write_dispatch(self, conn: Connection, state: State, decision: Decision, run_id: int, now: datetime,
+                        pending: dict[Table, list[dict]], taken: set[str]) -> None:
+        """Replace a dispatch's rows (its task ids kept); the new rows go to `pending`."""
         item, doc_id = decision.item, decision.doc_id
         old = state.tasks.get(doc_id, [])
         ids, gone = assign_task_ids(doc_id, old, item.tasks)
         first = {o.task_id: o.first_run for o in old}
+        fresh = decision.kind == "added" and not taken.intersection(ids)  # nothing stored to replace
+        previous = None if fresh else self._clear(conn, doc_id, ids, gone, run_id, now)
+        pending[schema.documents].append(dict(_document_values(item), doc_id=doc_id, state="active",
+                                              first_run=previous or run_id, updated_run=run_id, updated_at=now))
+        pending[schema.tasks] += [_task_values(task, task_id, doc_id, first.get(task_id, run_id), run_id, now)
+                                  for task, task_id in zip(item.tasks, ids)]
+        pending[schema.obligations] += [dict(_shallow(ob), task_id=task_id) for task, task_id in zip(item.tasks, ids)
+                                        for ob in task.obligations]
+        pending[schema.citations] += [dict(_shallow(ref), doc_id=doc_id) for ref in item.references]
+
+    def _taken(self, conn: Connection, added: list[Decision]) -> set[str]:
+        """Task ids that new dispatches would use and that are stored already (their id prefixes clash)."""
+        ids = [i for d in added for i in assign_task_ids(d.doc_id, [], d.item.tasks)[0]]
+        t = schema.tasks.c
+        return {r["task_id"] for r in _where_in(conn, [t.task_id], t.task_id, ids)}
+
+    def _clear(self, conn: Connection, doc_id: str, ids: list[str], gone: list[str], run_id: int,
+               now: datetime) -> Optional[int]:
+        """Remove a dispatch's rows before they are written again; returns the run that first recorded it."""
         t, o, c, d = schema.tasks.c, schema.obligations.c, schema.citations.c, schema.documents.c
         conn.execute(delete(schema.obligations).where(o.task_id.in_(ids)))
         conn.execute(delete(schema.tasks).where(t.task_id.in_(ids)))
@@ -148,16 +248,7 @@ class Store:
         conn.execute(delete(schema.citations).where(c.doc_id == doc_id))
         previous = conn.execute(select(d.first_run).where(d.doc_id == doc_id)).scalar()
         conn.execute(delete(schema.documents).where(d.doc_id == doc_id))
-        conn.execute(insert(schema.documents).values(**_document_values(item), doc_id=doc_id, state="active",
-                                                     first_run=previous or run_id, updated_run=run_id, updated_at=now))
-        task_rows = [_task_values(task, task_id, doc_id, first.get(task_id, run_id), run_id, now)
-                     for task, task_id in zip(item.tasks, ids)]
-        obligation_rows = [dict(task_id=task_id, **asdict(ob)) for task, task_id in zip(item.tasks, ids)
-                           for ob in task.obligations]
-        citation_rows = [dict(doc_id=doc_id, **asdict(ref)) for ref in item.references]
-        for table, rows in ((schema.tasks, task_rows), (schema.obligations, obligation_rows), (schema.citations, citation_rows)):
-            if rows:
-                conn.execute(insert(table), rows)
+        return previous
 
     def snapshot(self) -> dict[str, pd.DataFrame]:
         """Every table as a DataFrame of plain Python values (None for missing; columns present even when empty)."""
@@ -171,7 +262,7 @@ class Store:
 
     def set_done(self, task_id: str, done_date: Optional[date], note: Optional[str]) -> None:
         """Record a clerk's "done" for a task; a later run never touches it."""
-        with self._begin() as conn:
+        with self._begin(write=True) as conn:
             self._require_task(conn, task_id)
             m = schema.manual_status.c
             conn.execute(delete(schema.manual_status).where(m.task_id == task_id))
@@ -179,7 +270,7 @@ class Store:
                                                              note=note, set_at=_now()))
 
     def clear_done(self, task_id: str) -> None:
-        with self._begin() as conn:
+        with self._begin(write=True) as conn:
             self._require_task(conn, task_id)
             conn.execute(delete(schema.manual_status).where(schema.manual_status.c.task_id == task_id))
 
@@ -191,8 +282,46 @@ class Store:
         self.engine.dispose()
 
 
+def _engine(url: str, backend: str) -> Engine:
+    if backend != "sqlite":
+        return create_engine(url)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_WAIT_SECONDS})
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy's recipe: we emit BEGIN ourselves (below)
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """A writer takes SQLite's write lock at BEGIN, before it reads the state it plans from."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("congvan_write") else "BEGIN")
+
+
+def _where_in(conn: Connection, columns: list[Column], column: Column, values: Iterable) -> list:
+    values = sorted(values)
+    rows: list = []
+    for start in range(0, len(values), IN_CHUNK):
+        rows += conn.execute(select(*columns).where(column.in_(values[start:start + IN_CHUNK]))).mappings().all()
+    return rows
+
+
+def _state_of(files, dispatches, tasks) -> State:
+    state = State()
+    for r in files:
+        state.files[r["path"]] = FileRec(r["path"], r["shown"], r["doc_id"], r["sha256"], r["role"], r["state"])
+    for r in dispatches:
+        state.dispatches[r["doc_id"]] = DispatchRec(**r)
+    for r in tasks:
+        task = TaskRec(r["task_id"], r["doc_id"], r["seq"] or "", fold(r["text"] or ""), r["state"], r["first_run"])
+        state.tasks.setdefault(r["doc_id"], []).append(task)
+    return state
+
+
 def _document_values(item: Incoming) -> dict:
-    values = asdict(item.doc)
+    values = _shallow(item.doc)
     for name in ("addressees", "recipients", "warnings", "body"):
         values[name] = json.dumps(values[name], ensure_ascii=False)
     values["fingerprint"] = item.fingerprint
@@ -200,12 +329,17 @@ def _document_values(item: Incoming) -> dict:
 
 
 def _task_values(task: TaskRow, task_id: str, doc_id: str, first_run: int, run_id: int, now: datetime) -> dict:
-    values = asdict(task)
+    values = _shallow(task)
     values.pop("obligations")
     values["milestones"] = json.dumps(task.milestones)
     values["blocks"] = json.dumps(task.blocks)
     return dict(values, task_id=task_id, doc_id=doc_id, state="active", withdrawn_reason=None,
                 first_run=first_run, updated_run=run_id, updated_at=now)
+
+
+def _shallow(row: object) -> dict:
+    """A dataclass row as a dict, its lists left as they are (dataclasses.asdict copies them deeply)."""
+    return {f.name: getattr(row, f.name) for f in fields(row)}
 
 
 def _counts(work: Plan, seen: int, failed: int) -> dict[str, int]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
@@ -54,15 +53,24 @@ class _Edges:
         return self.value
 
 
-@dataclass(frozen=True)
 class Syllable:
-    """One syllable (or punctuation mark) of a text, with where it sits in its word."""
+    """One syllable (or punctuation mark) of a text, with where it sits in its word.
 
-    text: str
-    start: int  # character offset in the segmented text
-    end: int
-    key: str  # text.fold() of the syllable; punctuation kept as is
-    edges: _Edges = field(compare=False, repr=False)  # the text's word edges, segmented on first use
+    A plain slotted class: texts are cut into tens of thousands of these, and a frozen dataclass
+    costs several times more to build. Treat it as immutable.
+    """
+
+    __slots__ = ("text", "start", "end", "key", "edges")
+
+    def __init__(self, text: str, start: int, end: int, key: str, edges: _Edges) -> None:
+        self.text = text
+        self.start = start  # character offset in the segmented text
+        self.end = end
+        self.key = key  # text.fold() of the syllable; punctuation kept as is
+        self.edges = edges  # the text's word edges, segmented on first use
+
+    def __repr__(self) -> str:
+        return f"Syllable({self.text!r}, {self.start}, {self.end}, {self.key!r})"
 
     @property
     def word_start(self) -> bool:
@@ -99,6 +107,7 @@ def _underthesea():
     return _UNDERTHESEA
 
 
+@lru_cache(maxsize=16384)
 def canon(text: str) -> str:
     """Lower-case NFC text with tone marks on the modern vowel, for the regexes of rules/.
 
