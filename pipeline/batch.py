@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import Executor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,11 +20,10 @@ from typing import Optional
 from . import atomic
 from .register.export import ALL_FORMATS
 from .register import Incoming, RegisterSummary, incoming, update_register
-from .register.dataset import write_dataset
 from .register.rows import file_key
 from .register.store import Store
 from .register.update import write_outputs
-from .run import Result, collect, process_all
+from .run import Result, collect, process_all, worker_pool
 from .serialize import document_record, failure_record
 
 
@@ -60,39 +61,40 @@ def run_batch(inputs: list[str], out_dir: str | Path, jobs: int = 1, keep_result
     out.mkdir(parents=True, exist_ok=True)
     paths, skipped = collect(inputs)
     summary = RunSummary(out_dir=str(out), files=len(paths), skipped=skipped)
-    records, failures, items = [], [], []
-    for result in process_all(paths, jobs=jobs):
-        if result.status == "ok" and result.document is not None:
-            summary.ok += 1
-            summary.tasks += len(result.document.tasks)
-            records.append(document_record(result.document))
-            if register:
-                items.append(incoming(result.document))
-        else:
-            summary.failed += 1
-            summary.errors.append(result.error or f"{result.path}: failed")
-            failures.append(failure_record(result.path, result.error or "", result.code))
-        if keep_results:
-            summary.results.append(result)
-    if formats is None or "jsonl" in formats:
-        _write_jsonl(out / "documents.jsonl", records)
-        _write_jsonl(out / "errors.jsonl", failures)
-    if register:
-        summary.register = _register(items, paths, inputs, summary.failed, out, today, db, formats)
-        summary.warnings += summary.register.warnings
-        if formats is None or "parquet" in formats:
-            summary.register.outputs.append(write_dataset(out))
+    with ExitStack() as stack:
+        pool = stack.enter_context(worker_pool(jobs)) if jobs > 1 and len(paths) > 1 else None
+        records, failures, items = [], [], []
+        for result in process_all(paths, jobs=jobs, pool=pool):
+            if result.status == "ok" and result.document is not None:
+                summary.ok += 1
+                summary.tasks += len(result.document.tasks)
+                records.append(document_record(result.document))
+                if register:
+                    items.append(incoming(result.document))
+            else:
+                summary.failed += 1
+                summary.errors.append(result.error or f"{result.path}: failed")
+                failures.append(failure_record(result.path, result.error or "", result.code))
+            if keep_results:
+                summary.results.append(result)
+        if formats is None or "jsonl" in formats:
+            _write_jsonl(out / "documents.jsonl", records)
+            _write_jsonl(out / "errors.jsonl", failures)
+        if register:
+            summary.register = _register(items, paths, inputs, summary.failed, out, today, db, formats, pool)
+            summary.warnings += summary.register.warnings
     summary.seconds = time.perf_counter() - start
     return summary
 
 
 def _register(items: list[Incoming], paths: list[str], inputs: list[str], failed: int, out: Path,
-              today: Optional[date], db: Optional[str], formats: Optional[list[str]]) -> RegisterSummary:
+              today: Optional[date], db: Optional[str], formats: Optional[list[str]],
+              pool: Optional[Executor] = None) -> RegisterSummary:
     seen = {str(Path(p).resolve()) for p in paths}
     scope = [str(Path(i).resolve()) for i in inputs if Path(i).exists()]
     chosen = ALL_FORMATS if formats is None else [f for f in formats if f in ALL_FORMATS]
     return update_register(items, seen, scope, list(inputs), failed, out, today or date.today(), db,
-                           formats=chosen)
+                           formats=chosen, pool=pool)
 
 
 def _write_jsonl(path: Path, records: list[dict]) -> None:
@@ -199,7 +201,5 @@ class _Commits:
         record = self.store.finish_run(self.run_id, self.seen, self.scope)
         chosen = ALL_FORMATS if formats is None else [f for f in formats if f in ALL_FORMATS]
         outputs = write_outputs(self.store, out, self.today, formats=chosen)
-        if "parquet" in chosen:
-            outputs.append(write_dataset(out))
         return RegisterSummary(run_id=record.run_id, database=self.store.shown_url, counts=record.counts,
                                warnings=list(self.summary.warnings), outputs=outputs)

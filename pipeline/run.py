@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -96,20 +97,31 @@ def _wanted(path: Path) -> bool:
     return path.suffix.lower() in DOCUMENT_EXTENSIONS
 
 
-def process_all(paths: list[str], jobs: int = 1) -> Iterator[Result]:
-    """Results in input order; with jobs > 1 files are spread over worker processes.
-
-    Rules and models are loaded here first: forked workers then start with them in memory (shared
-    until written) instead of each loading its own. Small chunks keep both workers busy to the end.
-    """
-    if jobs <= 1 or len(paths) <= 1:
+def process_all(paths: list[str], jobs: int = 1, pool: Optional[Executor] = None) -> Iterator[Result]:
+    """Results in input order; with jobs > 1 files are spread over worker processes (those of
+    `pool` when given, so that the caller can use them again afterwards, else a pool of its own)."""
+    if pool is None and (jobs <= 1 or len(paths) <= 1):
         for path in paths:
             yield process(path)
         return
-    warm()
-    chunk = max(1, min(4, len(paths) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=warm) as pool:
+    chunk = max(1, min(4, len(paths) // (jobs * 8)))  # small chunks keep every worker busy to the end
+    if pool is not None:
         yield from pool.map(process, paths, chunksize=chunk)
+        return
+    with worker_pool(jobs) as own:
+        yield from own.map(process, paths, chunksize=chunk)
+
+
+@contextmanager
+def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """`jobs` worker processes with the rules and models loaded.
+
+    They are loaded here first: forked workers then start with them in memory (shared until
+    written) instead of each loading its own.
+    """
+    warm()
+    with ProcessPoolExecutor(max_workers=jobs, initializer=warm) as pool:
+        yield pool
 
 
 def warm() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Combining tone marks: grave, acute, hook above, tilde, dot below.
 _TONES = {"\u0300": "2", "\u0301": "1", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
@@ -36,6 +37,7 @@ def clean(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
+@lru_cache(maxsize=65536)  # a language has a few thousand syllables: most words are folded many times
 def _fold_word(word: str) -> str:
     tone = ""
     out = []

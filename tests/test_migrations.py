@@ -26,7 +26,12 @@ def test_the_newest_revision_is_the_schema_in_schema_py(any_database):
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
         assert migrations.current_revision(conn) == migrations.head() == "0002"
+        assert MigrationContext.configure(conn).get_current_revision() == "0002"  # Alembic reads it the same
     engine.dispose()
+
+
+def test_head_from_the_file_names_is_alembics_head():
+    assert migrations.head() == migrations._scripts().get_current_head()
 
 
 def _register_written_by_the_first_schema(tmp_path, monkeypatch, url: str, stamped: bool) -> tuple[dict, str]:

@@ -6,23 +6,34 @@ checked before parsing, and every failure is a `DocumentError` naming the file a
 from __future__ import annotations
 
 import hashlib
+import importlib
+from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from ..errors import DocumentError
 from ..model import Block, Document, Source
 from ..text import clean
-from . import docx, encodings, images, legacy, marks, pdf, sniff, splitletters, txt
+from . import encodings, marks, sniff, splitletters
 
-READERS = {"txt": txt.read, "docx": docx.read, "pdf": pdf.read,
-           **{fmt: legacy.reader(fmt) for fmt in legacy.FORMATS},
-           **{fmt: images.read for fmt in ("png", "jpeg", "tiff")}}
+# Format -> the module that reads it, imported on first use: a run over .txt files (or a clerk's
+# command) does not pay for loading the PDF, Word and image libraries.
+READER_MODULES = {"txt": "txt", "docx": "docx", "pdf": "pdf", "doc": "legacy", "rtf": "legacy", "odt": "legacy",
+                  "png": "images", "jpeg": "images", "tiff": "images"}
+
+
+@lru_cache(maxsize=None)
+def reader(fmt: str) -> Callable:
+    """The read(data, path) function for a format that sniff.load returned."""
+    module = importlib.import_module(f".{READER_MODULES[fmt]}", __package__)
+    return module.reader(fmt) if READER_MODULES[fmt] == "legacy" else module.read
 
 
 def ingest(path: str | Path) -> Document:
     """Read one file into a Document whose blocks carry cleaned display text and the raw text."""
     path_str = str(path)
     data, fmt = sniff.load(Path(path), path_str)
-    blocks, pages, warnings = READERS[fmt](data, path_str)
+    blocks, pages, warnings = reader(fmt)(data, path_str)
     warnings = list(warnings) + encodings.repair_blocks(blocks)  # TCVN3/VNI text that no font announced
     blocks = _finish(blocks)
     if fmt == "pdf":  # display text repaired, raw text as the layer said it

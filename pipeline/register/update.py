@@ -5,12 +5,14 @@ Outputs come from the store, not from this run's files alone, so they always sho
 """
 from __future__ import annotations
 
+from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Iterable, Optional
 
 from .calendar import write_calendars
+from .dataset import write_dataset
 from .errors import RegisterError
 from .export import ALL_FORMATS, export_all
 from .report import write_report
@@ -31,32 +33,58 @@ class RegisterSummary:
 
 def update_register(items: list[Incoming], seen: set[str], scope: list[str], inputs: list[str], failed: int,
                     out_dir: str | Path, today: date, db: Optional[str] = None,
-                    soon_days: int = DUE_SOON_DAYS, formats: Iterable[str] = ALL_FORMATS) -> RegisterSummary:
+                    soon_days: int = DUE_SOON_DAYS, formats: Iterable[str] = ALL_FORMATS,
+                    pool: Optional[Executor] = None) -> RegisterSummary:
     """Record one run's files (one transaction) and write every export into `out_dir`."""
     store = Store.open(db, out_dir)
     try:
         record = store.sync(items, seen, scope, today, inputs, failed)
-        outputs = write_outputs(store, out_dir, today, soon_days, formats)
+        outputs = write_outputs(store, out_dir, today, soon_days, formats, pool)
     finally:
         store.close()
     return RegisterSummary(run_id=record.run_id, database=store.shown_url, counts=record.counts,
                            warnings=record.warnings, outputs=outputs)
 
 
+# Exports a run's idle worker processes can write while this process writes the others: the
+# workbook, and the report with the calendars, are the two largest (about half the export time).
+OFFLOADED = (frozenset({"xlsx"}), frozenset({"report", "calendar"}))
+
+
 def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int = DUE_SOON_DAYS,
-                  formats: Iterable[str] = ALL_FORMATS) -> list[Path]:
-    """register.xlsx, the CSV/Parquet tables, import/, report.html and calendar/*.ics from the store
-    (those named in `formats`)."""
+                  formats: Iterable[str] = ALL_FORMATS, pool: Optional[Executor] = None) -> list[Path]:
+    """register.xlsx, the CSV/Parquet tables and their dataset, import/, report.html and
+    calendar/*.ics from the store (those named in `formats`).
+
+    With `pool` (a run's worker processes, idle by now), the largest exports are written there, in
+    parallel with the others.
+    """
     out, formats = Path(out_dir), set(formats)
     tables = build(store.snapshot(), today, soon_days)
+    parts = [part & formats for part in OFFLOADED if pool is not None and part & formats]
     try:
-        written = export_all(tables, out, formats)
-        if "report" in formats:
-            written.append(write_report(tables, out / "report.html"))
-        if "calendar" in formats:
-            written += write_calendars(tables, out)
+        futures = [pool.submit(write_part, tables, out, part) for part in parts]
+        written = write_part(tables, out, formats.difference(*parts))
+        if "parquet" in formats:
+            written.append(write_dataset(out))
+        for future, part in zip(futures, parts):
+            try:
+                written += future.result()
+            except BrokenExecutor:  # a worker gone (killed, out of memory): write its part here
+                written += write_part(tables, out, part)
     except OSError as e:
         raise RegisterError("R005", path=getattr(e, "filename", None) or out, detail=e.strerror or e) from e
+    return written
+
+
+def write_part(tables: Tables, out: Path, formats: Iterable[str]) -> list[Path]:
+    """The exports named in `formats` (run in this process or in a worker)."""
+    formats = set(formats)
+    written = export_all(tables, out, formats)
+    if "report" in formats:
+        written.append(write_report(tables, out / "report.html"))
+    if "calendar" in formats:
+        written += write_calendars(tables, out)
     return written
 
 

@@ -4,20 +4,20 @@ Vietnamese headers, frozen header row, autofilter, widths from the content, wrap
 deadlines as real dates. Overdue and due-within-N-days rows are coloured by conditional formatting
 that compares with TODAY(), so the colours are still right when the file is opened days later.
 Untrusted text never becomes a formula (see cells.py).
+
+Written with XlsxWriter: it streams rows and shares one format object per kind of cell, about four
+times faster than building openpyxl cells one by one (the workbook was the largest export cost).
 """
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from .. import atomic
 from .cells import is_formula_like, plain, xlsx_text
@@ -27,46 +27,61 @@ from .tables import Tables
 
 SHEETS = ("Tổng hợp", "Nhiệm vụ", "Theo đơn vị", "Văn bản", "Văn bản dẫn chiếu")
 DATE_FORMAT = "DD/MM/YYYY"
-OVERDUE_FILL = PatternFill(start_color="F8CBAD", end_color="F8CBAD", fill_type="solid")
-SOON_FILL = PatternFill(start_color="FFE699", end_color="FFE699", fill_type="solid")
-HEADER_FILL = PatternFill(start_color="DDEBF7", end_color="DDEBF7", fill_type="solid")
+OVERDUE_COLOUR = "#F8CBAD"
+SOON_COLOUR = "#FFE699"
+HEADER_COLOUR = "#DDEBF7"
 WIDTHS = {"long": 60, "date": 12, "int": 9, "float": 9, "list": 45}
-# One style object for all cells of a kind: openpyxl then stores one style, not one per cell.
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
-BOLD = Font(bold=True)
+WORKBOOK_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                    "strings_to_numbers": False}
+
+
+class _Formats:
+    """One format object per kind of cell: the workbook then stores each style once."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.header = book.add_format({"bold": True, "bg_color": HEADER_COLOUR, "pattern": 1,
+                                       "text_wrap": True, "valign": "top"})
+        self.bold_header = book.add_format({"bold": True, "bg_color": HEADER_COLOUR, "pattern": 1})
+        self.top = book.add_format({"valign": "top"})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self.date = book.add_format({"num_format": DATE_FORMAT, "valign": "top"})
+        self.plain_date = book.add_format({"num_format": DATE_FORMAT})
+        self.quoted_top = book.add_format({"valign": "top", "quote_prefix": True})
+        self.quoted_wrap = book.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
+        # Conditional fills: both colours set, as Excel reads bgColor and other readers fgColor.
+        self.overdue = book.add_format({"bg_color": OVERDUE_COLOUR, "fg_color": OVERDUE_COLOUR, "pattern": 1})
+        self.soon = book.add_format({"bg_color": SOON_COLOUR, "fg_color": SOON_COLOUR, "pattern": 1})
 
 
 def write_workbook(path: str | Path, tables: Tables) -> None:
-    book = Workbook()
-    summary = book.active
-    summary.title = SHEETS[0]
-    _summary(summary, tables)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    formats = _Formats(book)
+    _summary(book.add_worksheet(SHEETS[0]), tables, formats)
     for title, frame, columns in ((SHEETS[1], tables.tasks, TASK_COLUMNS),
                                   (SHEETS[2], tables.obligations, OBLIGATION_COLUMNS),
                                   (SHEETS[3], tables.documents, DOCUMENT_COLUMNS),
                                   (SHEETS[4], tables.references, REFERENCE_COLUMNS)):
-        sheet = book.create_sheet(title)
-        _table(sheet, frame, columns)
+        sheet = book.add_worksheet(title)
+        _table(sheet, frame, columns, formats)
         if columns in (TASK_COLUMNS, OBLIGATION_COLUMNS):
-            _highlight(sheet, columns, len(frame), tables.soon_days)
+            _highlight(sheet, columns, len(frame), tables.soon_days, formats)
     from ..cascade.exports import CASCADE_COLUMNS, SHEET_TITLE, cascade_sheet  # cascade builds on register columns
 
-    _table(book.create_sheet(SHEET_TITLE), cascade_sheet(tables), CASCADE_COLUMNS)
-    buffer = io.BytesIO()
-    book.save(buffer)
+    _table(book.add_worksheet(SHEET_TITLE), cascade_sheet(tables), CASCADE_COLUMNS, formats)
+    book.close()
     atomic.write_bytes(path, buffer.getvalue())
 
 
-def _table(sheet: Worksheet, frame: pd.DataFrame, columns: tuple[Column, ...]) -> None:
-    sheet.append([c.header for c in columns])
-    for cell in sheet[1]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = WRAP
-    for r, record in enumerate(frame.to_dict("records"), start=2):
-        for c, column in enumerate(columns, start=1):
-            _put(sheet.cell(row=r, column=c), label(column.key, plain_or_date(record.get(column.key))), column.kind)
+def _table(sheet, frame: pd.DataFrame, columns: tuple[Column, ...], formats: _Formats) -> None:
+    for c, column in enumerate(columns):
+        sheet.write_string(0, c, column.header, formats.header)
+    rows = len(frame)
+    for c, column in enumerate(columns):
+        values = frame[column.key].tolist() if column.key in frame else [None] * rows
+        wrapped = column.kind in ("long", "list")
+        for r, value in enumerate(values, start=1):
+            _put(sheet, r, c, label(column.key, plain_or_date(value)), column.kind, wrapped, formats)
     _layout(sheet, frame, columns)
 
 
@@ -74,28 +89,30 @@ def plain_or_date(value: Any) -> Any:
     return value if isinstance(value, date) else plain(value)
 
 
-def _put(cell, value: Any, kind: str) -> None:
-    if value is None:
+def _put(sheet, row: int, col: int, value: Any, kind: str, wrapped: bool, formats: _Formats) -> None:
+    if value is None or value == "":
         return
     if kind == "date" and isinstance(value, date):
-        cell.value = value
-        cell.number_format = DATE_FORMAT
+        sheet.write_datetime(row, col, value if isinstance(value, datetime) else datetime(value.year, value.month,
+                                                                                           value.day), formats.date)
     elif isinstance(value, str):
-        cell.value = xlsx_text(value)
-        if is_formula_like(value):
-            cell.data_type = "s"  # text, never a formula
-            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+        if is_formula_like(value):  # text, never a formula, and Excel keeps it text when the cell is edited
+            sheet.write_string(row, col, xlsx_text(value), formats.quoted_wrap if wrapped else formats.quoted_top)
+        else:
+            sheet.write_string(row, col, xlsx_text(value), formats.wrap if wrapped else formats.top)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value, formats.top)
+    elif isinstance(value, (int, float)):
+        sheet.write_number(row, col, value, formats.top)
     else:
-        cell.value = value
-    cell.alignment = WRAP if kind in ("long", "list") else TOP
+        sheet.write_string(row, col, xlsx_text(str(value)), formats.wrap if wrapped else formats.top)
 
 
-def _layout(sheet: Worksheet, frame: pd.DataFrame, columns: tuple[Column, ...]) -> None:
-    sheet.freeze_panes = "A2"
-    last = get_column_letter(len(columns))
-    sheet.auto_filter.ref = f"A1:{last}{max(len(frame) + 1, 2)}"
-    for i, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = _width(column, frame)
+def _layout(sheet, frame: pd.DataFrame, columns: tuple[Column, ...]) -> None:
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
+    for i, column in enumerate(columns):
+        sheet.set_column(i, i, _width(column, frame))
 
 
 def _width(column: Column, frame: pd.DataFrame) -> float:
@@ -106,32 +123,34 @@ def _width(column: Column, frame: pd.DataFrame) -> float:
     return min(longest + 2, 40)
 
 
-def _highlight(sheet: Worksheet, columns: tuple[Column, ...], rows: int, soon_days: int) -> None:
+def _highlight(sheet, columns: tuple[Column, ...], rows: int, soon_days: int, formats: _Formats) -> None:
     """Colour overdue and soon-due rows by formula on the next due date, skipping done and withdrawn."""
     names = [c.key for c in columns]
-    due = f"${get_column_letter(names.index('next_due') + 1)}2"
-    state = f"${get_column_letter(names.index('status') + 1)}2"
+    due = f"${xl_col_to_name(names.index('next_due'))}2"
+    state = f"${xl_col_to_name(names.index('status'))}2"
     open_ = f'{state}<>"{STATUS_LABELS["done"]}",{state}<>"{STATUS_LABELS["withdrawn"]}"'
-    area = f"A2:{get_column_letter(len(columns))}{max(rows + 1, 2)}"
-    sheet.conditional_formatting.add(area, FormulaRule(
-        formula=[f"AND(ISNUMBER({due}),{due}<TODAY(),{open_})"], fill=OVERDUE_FILL, stopIfTrue=True))
-    sheet.conditional_formatting.add(area, FormulaRule(
-        formula=[f"AND(ISNUMBER({due}),{due}>=TODAY(),{due}<=TODAY()+{soon_days},{open_})"], fill=SOON_FILL,
-        stopIfTrue=True))
+    area = f"A2:{xl_col_to_name(len(columns) - 1)}{max(rows + 1, 2)}"
+    sheet.conditional_format(area, {"type": "formula", "criteria": f"=AND(ISNUMBER({due}),{due}<TODAY(),{open_})",
+                                    "format": formats.overdue, "stop_if_true": True})
+    sheet.conditional_format(area, {
+        "type": "formula", "criteria": f"=AND(ISNUMBER({due}),{due}>=TODAY(),{due}<=TODAY()+{soon_days},{open_})",
+        "format": formats.soon, "stop_if_true": True})
 
 
-def _summary(sheet: Worksheet, tables: Tables) -> None:
-    sheet.append(["Chỉ tiêu", "Giá trị"])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-    for name, value in summary_rows(tables):
-        sheet.append([name, value])
+def _summary(sheet, tables: Tables, formats: _Formats) -> None:
+    sheet.write_string(0, 0, "Chỉ tiêu", formats.bold_header)
+    sheet.write_string(0, 1, "Giá trị", formats.bold_header)
+    for row, (name, value) in enumerate(summary_rows(tables), start=1):
+        sheet.write_string(row, 0, name)
         if isinstance(value, date):
-            sheet.cell(row=sheet.max_row, column=2).number_format = DATE_FORMAT
-    sheet.freeze_panes = "A2"
-    sheet.column_dimensions["A"].width = 48
-    sheet.column_dimensions["B"].width = 22
+            sheet.write_datetime(row, 1, datetime(value.year, value.month, value.day), formats.plain_date)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            sheet.write_number(row, 1, value)
+        elif value is not None:
+            sheet.write_string(row, 1, xlsx_text(str(value)))
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(0, 0, 48)
+    sheet.set_column(1, 1, 22)
 
 
 def summary_rows(tables: Tables) -> Iterable[tuple[str, Any]]:

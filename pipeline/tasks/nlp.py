@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import OrderedDict
 from functools import lru_cache
 from typing import Optional
@@ -26,31 +27,67 @@ _OLD_TONE = re.compile(r"(?<![qQ])([oOuU])([àáảãạÀÁẢÃẠèéẻẽ�
 _TONE_ONLY = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 _RECENT: "OrderedDict[str, _Edges]" = OrderedDict()  # paragraphs seen, segmented or not yet
 _RECENT_SIZE = 32
+_PIECE_END = re.compile(r"(?<=[.;:!?,])\s+|\n")  # where a paragraph is cut for segmentation
 
 
 class _Edges:
-    """Character offsets where underthesea words start and end in one text, segmented on first use.
+    """Where underthesea words start and end in one text, segmented piece by piece on first use.
 
-    A text cut from a paragraph seen before (a clause, a label) takes the paragraph's edges inside
-    its span, plus its own two ends, rather than running the tagger again.
+    A paragraph is segmented one piece at a time (pieces end at . ; : ! ? , or a line break), and only
+    the pieces some rule asks about: rules ask about a few places in a paragraph (a unit name's ends,
+    the verb after a subject), so most pieces are never segmented. A comma or full stop is a word of
+    its own, so a word never crosses a piece's edge. A text cut from a paragraph seen before (a clause,
+    a label) asks the paragraph, plus its own two ends, rather than running the tagger again.
     """
 
-    __slots__ = ("text", "source", "at", "value")
+    __slots__ = ("text", "source", "at", "pieces", "done", "starts", "ends", "loose")
 
     def __init__(self, text: str, source: Optional["_Edges"] = None, at: int = 0) -> None:
         self.text, self.source, self.at = text, source, at
-        self.value: Optional[tuple[set[int], set[int]]] = None
+        self.pieces: Optional[list[int]] = None  # start offsets of the pieces
+        self.done: set[int] = set()  # pieces segmented (by index)
+        self.starts: set[int] = set()
+        self.ends: set[int] = set()
+        self.loose: list[tuple[int, int]] = []  # pieces whose words did not align: every syllable counts
 
-    def get(self) -> tuple[set[int], set[int]]:
-        if self.value is None:
-            if self.source is None:
-                self.value = _segment(self.text)
-            else:
-                starts, ends = self.source.get()
-                at, end = self.at, self.at + len(self.text)
-                self.value = ({e - at for e in starts if at <= e < end} | {0},
-                              {e - at for e in ends if at < e <= end} | {len(self.text)})
-        return self.value
+    def is_start(self, offset: int) -> bool:
+        if self.source is not None:
+            return offset == 0 or self.source.is_start(self.at + offset)
+        self._segment_around(offset)
+        return offset in self.starts or self._loose(offset)
+
+    def is_end(self, offset: int) -> bool:
+        if self.source is not None:
+            return offset == len(self.text) or self.source.is_end(self.at + offset)
+        self._segment_around(offset - 1)
+        return offset in self.ends or self._loose(offset - 1)
+
+    def _loose(self, offset: int) -> bool:
+        return any(a <= offset < b for a, b in self.loose)
+
+    def _segment_around(self, offset: int) -> None:
+        if self.pieces is None:
+            self.pieces = [0] + [m.end() for m in _PIECE_END.finditer(self.text)]
+        bounds = self._piece(offset)
+        if bounds is None:
+            return
+        a, b = bounds
+        piece = self.text[a:b]
+        found = _segment(piece)
+        if found is None:
+            self.loose.append((a, b))
+        else:
+            self.starts.update(a + s for s in found[0])
+            self.ends.update(a + e for e in found[1])
+
+    def _piece(self, offset: int) -> Optional[tuple[int, int]]:
+        """The span of the piece holding `offset`, the first time it is asked for; then None."""
+        pieces = self.pieces
+        i = bisect_right(pieces, offset) - 1
+        if i < 0 or i in self.done:
+            return None
+        self.done.add(i)
+        return pieces[i], pieces[i + 1] if i + 1 < len(pieces) else len(self.text)
 
 
 class Syllable:
@@ -75,18 +112,12 @@ class Syllable:
     @property
     def word_start(self) -> bool:
         """First syllable of an underthesea word (every syllable when the words did not align)."""
-        if self.start == 0 and self.edges.source is not None:
-            return True  # a text cut from a paragraph starts a word by construction: no need to segment
-        starts = self.edges.get()[0]
-        return self.start in starts or not starts
+        return self.edges.is_start(self.start)
 
     @property
     def word_end(self) -> bool:
         """Last syllable of an underthesea word (every syllable when the words did not align)."""
-        if self.end == len(self.edges.text) and self.edges.source is not None:
-            return True  # likewise its end
-        ends = self.edges.get()[1]
-        return self.end in ends or not ends
+        return self.edges.is_end(self.end)
 
     @property
     def capitalized(self) -> bool:
@@ -193,12 +224,13 @@ def _word_edges(text: str) -> _Edges:
     return edges
 
 
-def _segment(text: str) -> tuple[set[int], set[int]]:
+def _segment(text: str) -> Optional[tuple[set[int], set[int]]]:
+    """Word start and end offsets of `text`; None when the words do not align with the text."""
     starts, ends, pos = set(), set(), 0
     for word in words(text):
         at = text.find(word, pos)
         if at < 0:
-            return set(), set()
+            return None
         starts.add(at)
         ends.add(at + len(word))
         pos = at + len(word)

@@ -9,19 +9,21 @@ Add a revision: copy `versions/0002_run_engine.py`, bump the ids, and change `sc
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 FIRST = "0001"
 HERE = Path(__file__).resolve().parent
+_VERSION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
 
 
 class NewerSchema(Exception):
@@ -48,27 +50,40 @@ def upgrade(conn: Connection, target: str = "head") -> Optional[str]:
 
 
 def current_revision(conn: Connection) -> Optional[str]:
-    return MigrationContext.configure(conn).get_current_revision()
+    """The revision stamped in the database (None: none), read without loading Alembic: the store
+    asks on every open, and Alembic is needed only when there is something to migrate."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+@lru_cache(maxsize=1)
 def head() -> str:
-    return _scripts().get_current_head()
+    """The newest revision: revisions are numbered in order and the files carry the number
+    (tests/test_migrations.py checks this against Alembic's own view of the scripts)."""
+    return max(m.group(1) for f in (HERE / "versions").iterdir() if (m := _VERSION_FILE.match(f.name)))
 
 
 def _run(conn: Connection, what: str, target: str) -> None:
+    from alembic import command
+
     config = _config()
     config.attributes["connection"] = conn
     getattr(command, what)(config, target)
 
 
-def _config() -> Config:
+def _config() -> "Config":
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(HERE))
     return config
 
 
 @lru_cache(maxsize=1)
-def _scripts() -> ScriptDirectory:
+def _scripts() -> "ScriptDirectory":
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_config())
 
 
