@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 import pandas as pd
-from sqlalchemy import Column, Table, create_engine, delete, event, func, insert, select, text, update
+from sqlalchemy import Column, Table, case, create_engine, delete, event, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -259,6 +259,25 @@ class Store:
                 out[table.name] = pd.DataFrame([dict(r) for r in rows], columns=[col.name for col in table.columns],
                                                dtype=object)
         return out
+
+    def content_stamp(self) -> str:
+        """A short key that changes whenever what the exports show could change (rows added, updated,
+        withdrawn or removed; a clerk's "done"), read with a few aggregate queries instead of the
+        tables themselves. Runs that change nothing leave it as it was."""
+        d, t, f, m = schema.documents.c, schema.tasks.c, schema.files.c, schema.manual_status.c
+        queries = [
+            select(func.count(), func.max(d.updated_run), func.max(d.withdrawn_run),
+                   func.sum(case((d.state == "withdrawn", 1), else_=0))),
+            select(func.count(), func.max(t.updated_run), func.sum(case((t.state == "withdrawn", 1), else_=0))),
+            select(func.count()).select_from(schema.obligations),
+            select(func.count()).select_from(schema.citations),
+            select(func.count(), func.max(f.first_run), func.max(f.removed_run),
+                   func.sum(case((f.state == "removed", 1), else_=0)), func.sum(case((f.role == "duplicate", 1), else_=0))),
+            select(func.count(), func.max(m.set_at), func.max(m.done_date)),
+        ]
+        with self._begin() as conn:
+            values = [list(conn.execute(q).one()) for q in queries]
+        return json.dumps(values, default=str)
 
     def set_done(self, task_id: str, done_date: Optional[date], note: Optional[str]) -> None:
         """Record a clerk's "done" for a task; a later run never touches it."""

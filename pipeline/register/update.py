@@ -5,12 +5,14 @@ Outputs come from the store, not from this run's files alone, so they always sho
 """
 from __future__ import annotations
 
+import json
 from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Iterable, Optional
 
+from .. import __version__, atomic
 from .calendar import write_calendars
 from .dataset import write_dataset
 from .errors import RegisterError
@@ -60,6 +62,10 @@ def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int
     parallel with the others.
     """
     out, formats = Path(out_dir), set(formats)
+    stamp = _outputs_stamp(store, today, soon_days, formats)
+    unchanged = _unchanged_outputs(out, stamp)
+    if unchanged is not None:
+        return unchanged
     tables = build(store.snapshot(), today, soon_days)
     parts = [part & formats for part in OFFLOADED if pool is not None and part & formats]
     try:
@@ -72,9 +78,39 @@ def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int
                 written += future.result()
             except BrokenExecutor:  # a worker gone (killed, out of memory): write its part here
                 written += write_part(tables, out, part)
+        _save_stamp(out, stamp, written)
     except OSError as e:
         raise RegisterError("R005", path=getattr(e, "filename", None) or out, detail=e.strerror or e) from e
     return written
+
+
+# The outputs' stamp: what they were written from. A run that changes nothing in the register, on the
+# same reference date, finds its outputs already right and leaves them (a rerun over thousands of
+# unchanged files then takes seconds, not the minutes of rewriting every export).
+STAMP_FILE = ".congvan-outputs.json"
+OUTPUTS_VERSION = 1  # bump when an export's content changes for the same register
+
+
+def _outputs_stamp(store: Store, today: date, soon_days: int, formats: set[str]) -> str:
+    return json.dumps([OUTPUTS_VERSION, __version__, today.isoformat(), soon_days, sorted(formats),
+                       store.shown_url, store.content_stamp()])
+
+
+def _unchanged_outputs(out: Path, stamp: str) -> Optional[list[Path]]:
+    """The outputs written from `stamp`, when they are all still there; else None."""
+    try:
+        saved = json.loads((out / STAMP_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict) or saved.get("stamp") != stamp or not isinstance(saved.get("written"), list):
+        return None
+    paths = [out / p for p in saved["written"]]
+    return paths if all(p.exists() for p in paths) else None
+
+
+def _save_stamp(out: Path, stamp: str, written: list[Path]) -> None:
+    names = [str(Path(p).relative_to(out)) if Path(p).is_relative_to(out) else str(p) for p in written]
+    atomic.write_text(out / STAMP_FILE, json.dumps({"stamp": stamp, "written": names}, ensure_ascii=False) + "\n")
 
 
 def write_part(tables: Tables, out: Path, formats: Iterable[str]) -> list[Path]:
