@@ -66,6 +66,8 @@ VI_REASONS = {
     "E020": "LibreOffice chuyển đổi tệp quá thời gian cho phép.",
     "E021": "Không phải tệp ảnh đọc được.",
     "E099": "Lỗi không lường trước khi xử lý tệp.",
+    "D001": "Tệp làm hỏng tiến trình xử lý (có thể làm lỗi bộ phân tích hoặc dùng hết bộ nhớ).",
+    "D002": "Cụm máy Dask không xử lý được tệp.",
 }
 VI_FALLBACK = "Không xử lý được tệp."
 
@@ -104,6 +106,20 @@ CASCADE_MESSAGES = {
     "C005": "{path}: line {line} is not valid JSON: {detail}",
 }
 
+
+# The Dask engine (pipeline/ops/engines.py): D001-D002 are per-file failures (a failed Result with
+# the code, as E-codes are; {path} is the file), D003-D007 configuration failures (EngineError).
+ENGINE_MESSAGES = {
+    "D001": "{path}: the Dask worker died while processing it (attempts: {times}; the file may crash a parser "
+            "or exhaust memory)",
+    "D002": "{path}: the Dask cluster could not process it: {detail}",
+    "D003": "cannot start or reach the Dask cluster{at}: {detail}",
+    "D004": "the Dask cluster went away during the run: {detail}",
+    "D005": "--scheduler needs --engine dask",
+    "D006": "unknown engine {name!r} (choose from {choices})",
+    "D007": "the Dask workers at {address} run {threads} threads each, and congvan's parsers run one document per "
+            "process: start them with `dask worker {address} --nthreads 1 --nworkers N`",
+}
 
 
 class CodedError(PipelineError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-BLOCK_KINDS = ("paragraph", "cell", "line")
+BLOCK_KINDS = ("paragraph", "cell", "line", "overlay")  # overlay: an annotation's note, never read as text
 ROLES = ("chủ trì", "thực hiện", "phối hợp", "theo dõi")
 RECURRENCES = ("daily", "weekly", "monthly", "quarterly", "semester", "yearly")
 
@@ -141,6 +141,16 @@ class Task:
 
 
 @dataclass
+class Signature:
+    """A digital signature embedded in the file (e-office signing), as its certificate names the signer."""
+
+    signed_at: Optional[str] = None  # ISO datetime with offset, the time the signer's software reported
+    name: Optional[str] = None  # certificate subject's common name
+    organization: Optional[str] = None  # subject's O (else OU)
+    field_name: Optional[str] = None  # the PDF signature field's name
+
+
+@dataclass
 class Document:
     source: Source
     blocks: list[Block] = field(default_factory=list)
@@ -148,6 +158,7 @@ class Document:
     frame: Frame = field(default_factory=Frame)
     outline: list[OutlineNode] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)  # in signing order (read at ingestion)
 
     @property
     def doc_id(self) -> str:

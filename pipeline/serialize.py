@@ -25,11 +25,20 @@ def document_record(doc: Document, status: str = "ok") -> dict[str, Any]:
     for name in FRAME_FIELDS:
         value = getattr(frame, name)
         record[name] = [asdict(v) for v in value] if name in ("recipients", "references") else value
+    record.update(signed(doc))
     record["outline"] = [outline_record(n) for n in doc.outline]
     record["warnings"] = list(doc.warnings)
     record["tasks"] = [task_record(t) for t in doc.tasks]
     record["provenance"] = provenance(doc)
     return record
+
+
+def signed(doc: Document) -> dict[str, Any]:
+    """`signed_at` and `signed_by` ({name, organization}) from the last digital signature: in an
+    e-office the last to sign is the one who issues (the clerk's organization stamps number and day)."""
+    last = doc.signatures[-1] if doc.signatures else None
+    by = {"name": last.name, "organization": last.organization} if last else None
+    return {"signed_at": last.signed_at if last else None, "signed_by": by}
 
 
 def outline_record(node: OutlineNode) -> dict[str, Any]:
@@ -49,6 +58,9 @@ def provenance(doc: Document) -> dict[str, Any]:
     out = {}
     for name, ids in doc.frame.provenance.items():
         out[name] = [block_ref(doc, i) for i in ids if 0 <= i < len(doc.blocks)]
+    overlays = [{**block_ref(doc, b.id), "text": b.text} for b in doc.blocks if b.kind == "overlay"]
+    if overlays:  # notes laid over the page (a routing note): shown to the clerk, never read as the text
+        out["overlays"] = overlays
     return out
 
 

@@ -68,3 +68,18 @@ def strip_diacritics(text: str) -> str:
 def collapse(text: str) -> str:
     """Whitespace collapsed to single spaces (for similarity measures)."""
     return " ".join(text.split())
+
+
+def bare_letters(text: str) -> tuple[str, list[int]]:
+    """The letters alone, lower case, without diacritics, and each one's offset in `text`: a key that
+    survives tone placement, a lost diacritic and letters split apart ("VI ỆT" -> "viet").
+
+    >>> bare_letters("Cộng HOÀ")
+    ('conghoa', [0, 1, 2, 3, 5, 6, 7])
+    """
+    keys, offsets = [], []
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            keys.append(strip_diacritics(ch).lower()[:1])  # one key per letter ("İ" lowers to two)
+            offsets.append(i)
+    return "".join(keys), offsets

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pipeline import errors
 from pipeline.cli import main
 from pipeline.ops import engines
 from pipeline.ops.engines import Journal, batch_size
@@ -51,6 +52,21 @@ def test_engine_arguments_are_checked_before_any_work(tmp_path, capsys, args, me
         main(["run", str(F.write_samples(tmp_path / "in")), "--out", str(tmp_path / "out"), *args])
     assert ended.value.code == 2 and capsys.readouterr().err == message
     assert not (tmp_path / "out" / "register.sqlite").exists()
+
+
+def test_engine_texts_live_in_the_one_catalogue():
+    """D-codes sit beside the E-, R-, O- and C-codes; the per-file ones have a Vietnamese reason too."""
+    catalogues = [errors.MESSAGES, errors.REGISTER_MESSAGES, errors.OPS_MESSAGES, errors.CASCADE_MESSAGES,
+                  errors.ENGINE_MESSAGES]
+    codes = [code for catalogue in catalogues for code in catalogue]
+    assert len(codes) == len(set(codes)) and not hasattr(engines, "MESSAGES")
+    assert sorted(errors.ENGINE_MESSAGES) == [f"D00{i}" for i in range(1, 8)]
+    assert {"D001", "D002"} <= set(errors.VI_REASONS)
+    failed = engines._failed("a.txt", RuntimeError("boom"))
+    assert (failed.code, failed.error) == ("D002", "a.txt: the Dask cluster could not process it: RuntimeError: boom")
+    with pytest.raises(engines.EngineError, match="^--scheduler needs --engine dask$") as raised:
+        engines.check_engine("local", "tcp://127.0.0.1:8786")
+    assert raised.value.code == "D005" and isinstance(raised.value, errors.PipelineError)
 
 
 def test_an_unreachable_scheduler_is_one_clean_error(tmp_path, capsys, monkeypatch):

@@ -14,6 +14,7 @@ from pipeline.errors import PipelineError
 from pipeline.register import query, schema
 from pipeline.register.rows import TaskRow, natural_key, split_number
 from pipeline.register.store import Store, database_url
+from pipeline.register import sync
 from pipeline.register.sync import TaskRec, assign_task_ids, in_scope
 
 from . import test_register_fixtures as F
@@ -260,6 +261,51 @@ def test_assign_task_ids(new, expected_ids, expected_gone):
     rows_ = [TaskRow(seq=seq, text=text, position=i) for i, (seq, text) in enumerate(new)]
     ids, gone = assign_task_ids("abcdef1234567890", _old(("1", "a"), ("2", "b")), rows_)
     assert ids == expected_ids and gone == expected_gone
+
+
+def test_assign_task_ids_takes_more_digits_where_another_dispatch_holds_the_id():
+    rows_ = [TaskRow(seq=seq, text=text, position=i) for i, (seq, text) in enumerate([("1", "a"), ("1", "b"), ("2", "c")])]
+    other = {"abcdef1234-1", "abcdef12345-1", "abcdef1234-1~2"}  # a dispatch "abcdef1234…" / "abcdef12345…" elsewhere
+    ids, _ = assign_task_ids("abcdef1234567890", [], rows_, held=other.__contains__)
+    assert ids == ["abcdef123456-1", "abcdef123456-1~2", "abcdef1234-2"]
+    everything = lambda task_id: not task_id.startswith("abcdef1234567890-")  # noqa: E731 - all but the last resort
+    assert assign_task_ids("abcdef1234567890", [], rows_[:1], held=everything)[0] == ["abcdef1234567890-1"]
+
+
+def _tasks_by_dispatch(out) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for task_id, row in by_key(out, "tasks", "task_id").items():
+        found.setdefault(row["doc_id"], set()).add(task_id)
+    return found
+
+
+def test_dispatches_whose_task_id_prefixes_clash_keep_every_task(workspace, monkeypatch):
+    """No prefix digits at all: every dispatch's task "1" would be "-1". The first to be written keeps
+    the short ids; each later one takes digits of its own id until its ids are free."""
+    folder, out, run = workspace
+    monkeypatch.setattr(sync, "TASK_ID_PREFIX", 0)
+    run()
+    found = _tasks_by_dispatch(out)
+    assert sum(len(ids) for ids in found.values()) == F.TASK_COUNT and len(found) == 3
+    assert sum("-1" in ids for ids in found.values()) == 1  # the short id went to one dispatch only
+    for doc_id, ids in found.items():
+        assert all(doc_id.startswith(task_id.split("-")[0]) for task_id in ids)
+    assert run().register.counts["unchanged"] == 3  # stable on a rerun
+    assert _tasks_by_dispatch(out) == found
+
+
+def test_a_new_dispatch_clashing_with_a_stored_one_leaves_the_stored_ids_alone(tmp_path, monkeypatch, register_backend):
+    out = tmp_path / "out"
+    monkeypatch.setattr(sync, "TASK_ID_PREFIX", 0)
+    F.run_samples(monkeypatch, [F.write_samples(tmp_path / "in", ["sgddt-24.txt"])], out)
+    before = _tasks_by_dispatch(out)
+    (first, first_ids), = before.items()
+    assert "-1" in first_ids
+    F.run_samples(monkeypatch, [F.write_samples(tmp_path / "in", ["ubnd-1351.txt"])], out)
+    after = _tasks_by_dispatch(out)
+    assert after[first] == first_ids and len(after) == 2
+    (second, second_ids), = ((d, ids) for d, ids in after.items() if d != first)
+    assert not first_ids & second_ids and all(task_id.startswith(second[:1] + "-") for task_id in second_ids)
 
 
 @pytest.mark.parametrize("number, expected", [

@@ -12,7 +12,8 @@ from pipeline.structure import fields, flow, rulebook
 from pipeline.structure.casing import display
 from pipeline.structure.header import split_bodies
 from pipeline.structure.recipients import purpose, recipient
-from pipeline.structure.repair import is_syllable, repair
+from pipeline.structure.repair import repair
+from pipeline.syllables import is_syllable
 
 
 def from_text(tmp_path: Path, text: str, name: str = "doc.txt") -> Document:

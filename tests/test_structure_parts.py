@@ -11,7 +11,7 @@ from pipeline.model import Block, Document, Source
 from pipeline.structure import structure
 from pipeline.structure import rulebook
 from pipeline.structure.references import find_references
-from pipeline.structure.repair import build_syllables
+from pipeline.syllables import build_syllables
 
 HEAD = "SỞ GIÁO DỤC VÀ ĐÀO TẠO\n\nSố: 7/SGDĐT-VP\nV/v việc\n\nHà Nội, ngày 01 tháng 02 năm 2024\n\n"
 

@@ -36,14 +36,19 @@ def ingest(path: str | Path) -> Document:
     blocks, pages, warnings = reader(fmt)(data, path_str)
     warnings = list(warnings) + encodings.repair_blocks(blocks)  # TCVN3/VNI text that no font announced
     blocks = _finish(blocks)
+    signed: list = []
     if fmt == "pdf":  # display text repaired, raw text as the layer said it
         warnings += splitletters.repair_blocks(blocks)
+        from . import esign  # e-office signatures: who signed, when
+
+        signed, unread = esign.signatures(data, path_str)
+        warnings += unread
     if not any(b.text for b in blocks):
         code = "E008" if fmt == "pdf" else "E015"
         raise DocumentError(code, path_str)
     source = Source(path=path_str, sha256=hashlib.sha256(data).hexdigest(), format=fmt,
                     pages=pages, size=len(data))
-    return Document(source=source, blocks=blocks, warnings=list(warnings))
+    return Document(source=source, blocks=blocks, warnings=list(warnings), signatures=signed)
 
 
 def _finish(blocks: list[Block]) -> list[Block]:

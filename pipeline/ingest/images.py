@@ -18,7 +18,7 @@ from PIL import Image, ImageOps
 
 from ..errors import DocumentError
 from ..model import Block
-from . import ocr
+from . import ocr, photo
 from .pdf import MAX_PAGES, page_blocks
 
 MAX_PIXELS = 80_000_000  # per frame: an A3 page at 600 dpi is 70 megapixels
@@ -36,8 +36,10 @@ def read(data: bytes, path: str) -> tuple[list[Block], int, list[str]]:
     image = _open(data, path)
     frames = min(getattr(image, "n_frames", 1), MAX_PAGES)
     turned: dict[int, int] = {}
-    results = ocr.run_pages((i, lambda i=i: _frame(image, i, turned)) for i in range(frames))
-    blocks, warnings = [], [f"page {i + 1}: turned {turned[i]}° upright (Tesseract OSD)" for i in sorted(turned)]
+    photos: dict[int, str] = {}
+    results = ocr.run_pages((i, lambda i=i: _frame(image, i, turned, photos)) for i in range(frames))
+    blocks, warnings = [], [f"page {i + 1}: {photos[i]}" for i in sorted(photos)]
+    warnings += [f"page {i + 1}: turned {turned[i]}° upright (Tesseract OSD)" for i in sorted(turned)]
     for index in range(frames):
         result = results.get(index, "not read")
         if isinstance(result, str):
@@ -60,16 +62,19 @@ def _open(data: bytes, path: str) -> Image.Image:
         raise DocumentError("E021", path, detail=str(e).splitlines()[0][:200] or type(e).__name__) from e
 
 
-def _frame(image: Image.Image, index: int, turned: dict[int, int]) -> Image.Image:
-    """Frame `index` upright (EXIF orientation, then a quarter or half turn OSD finds), in RGB,
-    at 300 dpi."""
+def _frame(image: Image.Image, index: int, turned: dict[int, int], photos: dict[int, str]) -> Image.Image:
+    """Frame `index` upright (EXIF orientation, a photographed sheet flattened, then a quarter or
+    half turn OSD finds), in RGB, at 300 dpi."""
     image.seek(index)
     frame = ImageOps.exif_transpose(image).convert("RGB")
+    flat = photo.flatten(frame)
+    if flat.note:
+        frame, photos[index] = flat.image, flat.note
     degrees = _osd_rotation(frame)
     if degrees:
         frame = frame.rotate(-degrees, expand=True)  # OSD's "Rotate" is clockwise
         turned[index] = degrees
-    dpi = _dpi(image, frame.width)
+    dpi = ocr.DPI if flat.flattened else _dpi(image, frame.width)  # a flattened sheet is 300 dpi already
     if abs(dpi - ocr.DPI) > 1:
         scale = ocr.DPI / dpi
         frame = frame.resize((max(1, round(frame.width * scale)), max(1, round(frame.height * scale))), Image.LANCZOS)

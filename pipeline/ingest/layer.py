@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..structure.repair import is_syllable  # the syllable inventory (rules/syllables.yaml)
+from ..syllables import is_syllable  # the syllable inventory (rules/syllables.yaml)
 from . import encodings
 
 MIN_TOKENS = 12  # fewer letter tokens than this say too little to judge a page

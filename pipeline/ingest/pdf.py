@@ -23,7 +23,7 @@ from pdfminer.psparser import PSException
 
 from ..errors import DocumentError
 from ..model import Block, Style
-from . import ocr
+from . import annots, ocr
 
 MAX_PAGES = 500
 _MARKER = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\)|[-+•–*]|Điều \d+)\s", re.IGNORECASE)
@@ -62,18 +62,21 @@ class Line:
 
 
 def read(data: bytes, path: str) -> tuple[list[Block], int, list[str]]:
-    pages, tables = _text_layer(data, path)
+    pages, tables, overlays = _text_layer(data, path)
     warnings = ocr.read_scanned(data, pages, path)  # pages without a usable text layer, in place
     blocks = []
     for number, (words, width) in enumerate(pages, start=1):
         found = tables.get(number, [])
         words = [w for w in words if not any(_inside(w, bbox) for bbox, _ in found)]
         blocks.extend(_merge(page_blocks(words, width, number), found))
+        blocks.extend(overlays.get(number, []))  # annotation notes: kept, never read as the text
     return blocks, len(pages), warnings
 
 
-def _text_layer(data: bytes, path: str) -> tuple[list[tuple[list[dict], float]], dict[int, list]]:
-    """(words, width in points) of every page as the PDF's text layer gives them, and ruled tables.
+def _text_layer(data: bytes, path: str) -> tuple[list[tuple[list[dict], float]], dict[int, list], dict[int, list]]:
+    """(words, width in points) of every page as the PDF's text layer gives them, ruled tables, and
+    overlay blocks (annots.py: annotation notes and text turned sideways; stamped numbers and days
+    join the words).
 
     Words inside a ruled table are later left out of the page's flow: the table's cells carry them.
     """
@@ -82,16 +85,18 @@ def _text_layer(data: bytes, path: str) -> tuple[list[tuple[list[dict], float]],
             pages = pdf.pages
             if len(pages) > MAX_PAGES:
                 raise DocumentError("E010", path, size=f"{len(pages)} pages,", limit=f"{MAX_PAGES} pages")
-            out, tables = [], {}
+            out, tables, overlays, budget = [], {}, {}, annots.Budget()
             for number, page in enumerate(pages, start=1):
                 chars = _chars(page)
-                words = _words(chars)
+                fills, overlays[number] = annots.read(page, chars, number, budget)
+                words, turned = annots.turned_aside(_words(chars) + fills, chars, number)
+                overlays[number] += turned
                 found = _ruled_tables(page, chars, number, sum(len(t) for t in tables.values())) if words else []
                 if found:
                     tables[number] = found
                 out.append((words, float(page.width)))
                 page.flush_cache()
-            return out, tables
+            return out, tables, overlays
     except (PDFPasswordIncorrect, PDFEncryptionError) as e:
         raise DocumentError("E007", path) from e
     except PdfminerException as e:

@@ -8,7 +8,7 @@ results come back to the driver, the register's only writer, in input order (so 
 assigns the same ids as a local run). A worker that dies mid-batch has its batch rescheduled by
 Dask; a batch that keeps killing workers is retried one file at a time, so only the file at fault
 fails, as a per-file error. `Journal` keeps what the driver has committed, so a run stopped midway
-resumes where it stopped. Inputs must be paths every worker sees. Error texts: D001… below.
+resumes where it stopped. Inputs must be paths every worker sees. Error texts: D001… in pipeline/errors.py.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from distributed.scheduler import KilledWorker
 from distributed.utils import CancelledError
 
 from .. import atomic
-from ..errors import PipelineError
+from ..errors import ENGINE_MESSAGES, CodedError, PipelineError
 from ..run import Result, process, stages
 from .state import Stamp, sha256_file
 
@@ -39,23 +39,10 @@ JOURNAL_NAME = ".congvan-journal.jsonl"
 LOOPBACK_HTTP = {"dashboard_address": "127.0.0.1:0"}  # the scheduler's health routes: loopback, any free port
 LOCAL_CONFIG = {"distributed.worker.profile.enabled": False}  # a sampling profiler, for a dashboard we do not run
 
-MESSAGES = {
-    "D001": "{path}: the Dask worker died while processing it (attempts: {times}; the file may crash a parser "
-            "or exhaust memory)",
-    "D002": "{path}: the Dask cluster could not process it: {detail}",
-    "D003": "cannot start or reach the Dask cluster{at}: {detail}",
-    "D004": "the Dask cluster went away during the run: {detail}",
-    "D005": "--scheduler needs --engine dask",
-    "D006": "unknown engine {name!r} (choose from {choices})",
-    "D007": "the Dask workers at {address} run {threads} threads each, and congvan's parsers run one document per "
-            "process: start them with `dask worker {address} --nthreads 1 --nworkers N`",
-}
+class EngineError(CodedError):
+    """The cluster cannot be started or reached, or the engine options are wrong (codes D003-D007)."""
 
-
-class EngineError(PipelineError):
-    def __init__(self, code: str, **params: object) -> None:
-        self.code = code
-        super().__init__(MESSAGES[code].format(**params))
+    catalogue = ENGINE_MESSAGES
 
 
 def check_engine(engine: str, scheduler: Optional[str]) -> None:
@@ -182,9 +169,9 @@ class DaskEngine:
 
 def _failed(path: str, error: Exception) -> Result:
     if isinstance(error, KilledWorker):
-        code, message = "D001", MESSAGES["D001"].format(path=path, times=error.allowed_failures + 1)
+        code, message = "D001", ENGINE_MESSAGES["D001"].format(path=path, times=error.allowed_failures + 1)
     else:
-        code, message = "D002", MESSAGES["D002"].format(path=path, detail=_detail(error))
+        code, message = "D002", ENGINE_MESSAGES["D002"].format(path=path, detail=_detail(error))
     return Result(path=path, status="failed", error=message, code=code)
 
 

@@ -27,7 +27,7 @@ from ..text import fold
 from . import migrations, schema
 from .errors import RegisterError
 from .rows import Incoming, TaskRow
-from .sync import Decision, DispatchRec, FileRec, Plan, State, TaskRec, assign_task_ids, plan
+from .sync import Decision, DispatchRec, FileRec, Plan, State, TaskIdClaims, TaskRec, assign_task_ids, plan
 
 DEFAULT_NAME = "register.sqlite"
 LOCK_KEY = 0x636F6E6776616E  # "congvan": PostgreSQL's advisory lock for the register's writes
@@ -146,9 +146,9 @@ class Store:
         else:
             work = replace(work, removed=[], withdrawn=[])
         now, pending = _now(), defaultdict(list)
-        taken = self._taken(conn, [d for d in work.decisions if d.kind == "added"])
+        claims = self._claims(conn, state, work.decisions)
         for decision in work.decisions:
-            self._apply(conn, state, decision, run_id, now, pending, taken)
+            self._apply(conn, state, decision, run_id, now, pending, claims)
         for table, rows in pending.items():  # the new rows of the whole write: one insert per table, not per dispatch
             for start in range(0, len(rows), INSERT_CHUNK):
                 conn.execute(insert(table), rows[start:start + INSERT_CHUNK])
@@ -198,10 +198,10 @@ class Store:
                          .values(state="withdrawn", withdrawn_reason="file removed", updated_run=run_id))
 
     def _apply(self, conn: Connection, state: State, decision: Decision, run_id: int, now: datetime,
-               pending: dict[Table, list[dict]], taken: set[str]) -> None:
+               pending: dict[Table, list[dict]], claims: TaskIdClaims) -> None:
         item, role = decision.item, "duplicate" if decision.kind == "duplicate" else "primary"
         if decision.kind in ("changed", "added", "moved"):
-            self._write_dispatch(conn, state, decision, run_id, now, pending, taken)
+            self._write_dispatch(conn, state, decision, run_id, now, pending, claims)
         if decision.kind == "moved":  # the old files of this dispatch are now its duplicates
             conn.execute(update(schema.files).where(schema.files.c.doc_id == decision.doc_id,
                                                     schema.files.c.path != item.path).values(role="duplicate"))
@@ -214,13 +214,14 @@ class Store:
             conn.execute(update(schema.files).where(schema.files.c.path == item.path).values(**values))
 
     def _write_dispatch(self, conn: Connection, state: State, decision: Decision, run_id: int, now: datetime,
-                        pending: dict[Table, list[dict]], taken: set[str]) -> None:
+                        pending: dict[Table, list[dict]], claims: TaskIdClaims) -> None:
         """Replace a dispatch's rows (its task ids kept); the new rows go to `pending`."""
         item, doc_id = decision.item, decision.doc_id
         old = state.tasks.get(doc_id, [])
-        ids, gone = assign_task_ids(doc_id, old, item.tasks)
+        ids, gone = assign_task_ids(doc_id, old, item.tasks, claims.held(doc_id))
+        claims.claim(doc_id, ids)
         first = {o.task_id: o.first_run for o in old}
-        fresh = decision.kind == "added" and not taken.intersection(ids)  # nothing stored to replace
+        fresh = decision.kind == "added" and not claims.stored.intersection(ids)  # nothing stored to replace
         previous = None if fresh else self._clear(conn, doc_id, ids, gone, run_id, now)
         pending[schema.documents].append(dict(_document_values(item), doc_id=doc_id, state="active",
                                               first_run=previous or run_id, updated_run=run_id, updated_at=now))
@@ -230,11 +231,20 @@ class Store:
                                         for ob in task.obligations]
         pending[schema.citations] += [dict(_shallow(ref), doc_id=doc_id) for ref in item.references]
 
-    def _taken(self, conn: Connection, added: list[Decision]) -> set[str]:
-        """Task ids that new dispatches would use and that are stored already (their id prefixes clash)."""
-        ids = [i for d in added for i in assign_task_ids(d.doc_id, [], d.item.tasks)[0]]
+    def _claims(self, conn: Connection, state: State, decisions: list[Decision]) -> TaskIdClaims:
+        """Who holds the task ids the dispatches written now would take (a prefix may clash with another
+        dispatch's), looked up in bulk."""
         t = schema.tasks.c
-        return {r["task_id"] for r in _where_in(conn, [t.task_id], t.task_id, ids)}
+        claims = TaskIdClaims(lambda ids: {r["task_id"]: r["doc_id"]
+                                           for r in _where_in(conn, [t.task_id, t.doc_id], t.task_id, ids)})
+        wanted: list[str] = []
+        for d in decisions:
+            if d.kind in ("changed", "added", "moved"):
+                old = state.tasks.get(d.doc_id, [])
+                own = {o.task_id for o in old}
+                wanted += [i for i in assign_task_ids(d.doc_id, old, d.item.tasks)[0] if i not in own]
+        claims.prefetch(wanted)
+        return claims
 
     def _clear(self, conn: Connection, doc_id: str, ids: list[str], gone: list[str], run_id: int,
                now: datetime) -> Optional[int]:

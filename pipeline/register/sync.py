@@ -11,11 +11,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from .rows import Incoming, TaskRow
 
-TASK_ID_PREFIX = 10  # hex digits of the dispatch id at the start of each task id
+# Hex digits of the dispatch id at the start of each task id. Ten digits are 40 bits: among a
+# million dispatches two share their first ten digits with odds of about 1 in 3 (n^2 / 2^41), and
+# both have a task "1". So a new id is checked against the register's other dispatches and, on a
+# clash, takes more digits (the whole 16-digit dispatch id, unique in the register, cannot clash).
+# Ids already stored never change; only a new id that would clash gets longer.
+TASK_ID_PREFIX = 10
 
 
 @dataclass
@@ -150,11 +155,13 @@ def _new_doc_id(state: State, item: Incoming, index: dict[str, str]) -> str:
     return doc_id
 
 
-def assign_task_ids(doc_id: str, old: list[TaskRec], new: list[TaskRow]) -> tuple[list[str], list[str]]:
+def assign_task_ids(doc_id: str, old: list[TaskRec], new: list[TaskRow],
+                    held: Callable[[str], bool] = lambda task_id: False) -> tuple[list[str], list[str]]:
     """Ids for the new tasks (an old task's id when it is the same task) and the old ids left over.
 
     The same task is found by outline path and text, then by text alone (renumbered), then by outline
-    path alone (reworded); a task never seen before gets `<dispatch id prefix>-<outline path>`.
+    path alone (reworded); a task never seen before gets `<dispatch id prefix>-<outline path>`, the
+    prefix longer when `held` says another dispatch has that id already.
     """
     ids: list[Optional[str]] = [None] * len(new)
     free = list(old)
@@ -170,9 +177,20 @@ def assign_task_ids(doc_id: str, old: list[TaskRec], new: list[TaskRow]) -> tupl
     used = {o.task_id for o in old}
     for i, task in enumerate(new):
         if ids[i] is None:
-            ids[i] = _fresh_id(f"{doc_id[:TASK_ID_PREFIX]}-{task.id_stem}", used)
+            ids[i] = _new_id(doc_id, task.id_stem, used, held)
             used.add(ids[i])
     return [str(i) for i in ids], [o.task_id for o in free]
+
+
+def _new_id(doc_id: str, stem: str, used: set[str], held: Callable[[str], bool]) -> str:
+    """ "<first 10 hex>-<stem>", "~2" after it for the dispatch's own repeats; one more hex digit
+    at a time while another dispatch holds it. The whole dispatch id is never held by another
+    (its ids would differ there), so the loop ends with a free id."""
+    for length in range(TASK_ID_PREFIX, len(doc_id)):
+        candidate = _fresh_id(f"{doc_id[:length]}-{stem}", used)
+        if not held(candidate):
+            return candidate
+    return _fresh_id(f"{doc_id}-{stem}", used)
 
 
 def _fresh_id(candidate: str, used: set[str]) -> str:
@@ -182,3 +200,33 @@ def _fresh_id(candidate: str, used: set[str]) -> str:
     while f"{candidate}~{n}" in used:
         n += 1
     return f"{candidate}~{n}"
+
+
+class TaskIdClaims:
+    """Which dispatch holds a task id, during one write: the stored ids (looked up in bulk before
+    the write, one by one after a clash) and the ids this write hands out."""
+
+    def __init__(self, lookup: Callable[[list[str]], dict[str, str]]) -> None:
+        self._lookup = lookup  # ids -> {id: doc_id} of those stored
+        self._holder: dict[str, str] = {}
+        self._looked: set[str] = set()
+        self.stored: set[str] = set()  # ids found in the register
+
+    def prefetch(self, ids: Iterable[str]) -> None:
+        wanted = [i for i in set(ids) if i not in self._looked]
+        self._looked.update(wanted)
+        for task_id, doc_id in self._lookup(wanted).items():
+            self.stored.add(task_id)
+            self._holder.setdefault(task_id, doc_id)
+
+    def held(self, doc_id: str) -> Callable[[str], bool]:
+        """For `assign_task_ids`: whether a dispatch other than `doc_id` holds an id."""
+        def other(task_id: str) -> bool:
+            if task_id not in self._looked and task_id not in self._holder:
+                self.prefetch([task_id])
+            return self._holder.get(task_id, doc_id) != doc_id
+        return other
+
+    def claim(self, doc_id: str, ids: Iterable[str]) -> None:
+        for task_id in ids:
+            self._holder.setdefault(task_id, doc_id)

@@ -11,7 +11,7 @@ import re
 
 from ..text import fold
 from .lines import is_upper
-from .repair import is_syllable
+from ..syllables import is_syllable
 from .rulebook import IssuerRules, issuer_rules
 
 _WORD = re.compile(r"\w+")

@@ -47,6 +47,21 @@ def number_from(text: str, hr: HeaderRules) -> Optional[tuple[str, int]]:
     return (number, end) if number else None
 
 
+def number_wrapped(text: str, following: str, hr: HeaderRules) -> Optional[str]:
+    """The number of a "Số:" line whose ký hiệu went on to the next line of its block: a PDF reader
+    splits "Số:        /TB-UBND" at the blank left for the number (e-office files, where the number
+    is stamped at signing), or after a number stamped with a gap ("Số: 46" / "/TB-UBND")."""
+    m = hr.number_label.match(text)
+    rest = text[m.end():].strip() if m else None
+    if rest is None or (rest and not rest.isdigit()):
+        return None
+    head = following.lstrip()[:1]
+    if not (head == "/" or (not rest and head.isdigit())):
+        return None
+    found = number_from(f"{text} {following}", hr)
+    return found[0] if found else None
+
+
 def iso_date(day: Optional[str], month: str, year: str, hr: HeaderRules) -> tuple[Optional[str], Optional[str]]:
     """(ISO date or "YYYY-MM", None) or (None, why) when the date cannot be a real one."""
     y, m = int(year), int(month)

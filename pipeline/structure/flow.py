@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..text import fold
-from .repair import is_syllable
+from ..syllables import is_syllable
 from .rulebook import DocTypes, HeaderRules
 
 _WORD = re.compile(r"\S+")

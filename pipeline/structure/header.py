@@ -108,8 +108,14 @@ def parse_header(lines: list[Line], fix: Callable[[str], str] = lambda text: tex
 
 
 def _find_number(lines: list[Line], head: Header, hr) -> None:
-    for line in lines:
+    for k, line in enumerate(lines):
         found = fields.number_from(line.text, hr)
+        after = lines[k + 1] if k + 1 < len(lines) and not lines[k + 1].first else None
+        wrapped = fields.number_wrapped(line.text, after.text, hr) if after else None
+        if wrapped:  # "Số:" / "/TB-UBND": the ký hiệu wrapped in its column
+            head.number = wrapped
+            head.where["number"] = [line.index, after.index]
+            return
         if found:
             head.number = found[0]
             head.where["number"] = [line.index]

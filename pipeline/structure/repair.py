@@ -9,14 +9,12 @@ Abbreviations ("UBND", "VT") are no syllables either, but no join makes them one
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable, Optional
 
-from .. import rules
+from ..syllables import build_syllables, is_syllable  # noqa: F401 - re-exported for callers
+from . import restore
 
-_TONE_NAMES = {"\u0300": "grave", "\u0301": "acute", "\u0309": "hook", "\u0303": "tilde", "\u0323": "dot"}
 _PLAIN_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ")
 _SPACED_PUNCT = re.compile(r"\s+([,;:.)])")
 _SPACED_OPEN = re.compile(r"\(\s+")
@@ -24,47 +22,6 @@ _TOKEN = re.compile(r"^(?P<lead>[^\w]*)(?P<core>.*?)(?P<trail>[^\w]*)$", re.S)
 MAX_PARTS = 6
 GROUP_COST = 0.01  # fewer, longer words win a tie
 KNOWN_JOIN, NEW_JOIN = 0.002, 0.004  # a join the document spells elsewhere wins a tie
-
-
-@dataclass(frozen=True)
-class Syllables:
-    shape: re.Pattern
-    stop_finals: frozenset
-    stop_tones: frozenset
-
-
-def build_syllables(data: dict, filename: str) -> Syllables:
-    for key in ("onsets", "vowels", "finals", "stop_finals", "stop_tones"):
-        values = rules.require(data, key, list, filename)
-        if not values or not all(isinstance(v, str) and v for v in values):
-            raise rules.fail(filename, key, "must be a non-empty list of strings")
-        if len(set(values)) != len(values):
-            raise rules.fail(filename, key, "has duplicates")
-    def alt(key: str) -> str:
-        return "|".join(sorted(map(re.escape, data[key]), key=len, reverse=True))
-    shape = rules.compile_regex(f"^(?:{alt('onsets')})?(?P<v>{alt('vowels')})(?P<f>{alt('finals')})?$",
-                                filename, "onsets/vowels/finals", 0)
-    return Syllables(shape, frozenset(data["stop_finals"]), frozenset(data["stop_tones"]))
-
-
-def _rules() -> Syllables:
-    return rules.load("syllables", build_syllables)
-
-
-@lru_cache(maxsize=20000)
-def is_syllable(word: str) -> bool:
-    """True for a well-formed Vietnamese syllable ("quảng", "ĐỒNG"); False for "ng", "UBND", "hồc"."""
-    tones, base = [], []
-    for ch in unicodedata.normalize("NFD", word.lower()):
-        (tones if ch in _TONE_NAMES else base).append(ch)
-    if len(tones) > 1 or not base:
-        return False
-    m = _rules().shape.match(unicodedata.normalize("NFC", "".join(base)))
-    if not m:
-        return False
-    if m.group("f") in _rules().stop_finals:
-        return bool(tones) and _TONE_NAMES[tones[0]] in _rules().stop_tones
-    return True
 
 
 @dataclass
@@ -155,15 +112,23 @@ def vocabulary(texts: Iterable[str]) -> frozenset:
 
 
 class Fixer:
-    """`repair` with the document's vocabulary, built on first need (most lines need none)."""
+    """`repair`, then `restore` (a diacritic OCR dropped), with the document's own spellings, built
+    on first need (most lines need neither)."""
 
     def __init__(self, texts: Iterable[str]) -> None:
-        self._texts = texts
+        self._texts = list(texts)  # read twice: for the vocabulary and for the spellings
         self._vocab: Optional[frozenset] = None
+        self._spellings: Optional[restore.Spellings] = None
 
     def __call__(self, text: Optional[str]) -> Optional[str]:
-        if not text or not needs_repair(text):
+        if not text:
             return text
-        if self._vocab is None:
-            self._vocab = vocabulary(self._texts)
-        return repair(text, self._vocab)
+        if needs_repair(text):
+            if self._vocab is None:
+                self._vocab = vocabulary(self._texts)
+            text = repair(text, self._vocab)
+        if restore.needs_restore(text):
+            if self._spellings is None:
+                self._spellings = restore.Spellings(self._texts)
+            text = restore.restore(text, self._spellings)
+        return text

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from .. import rules
-from ..text import fold
+from ..text import bare_letters, fold
 
 Pattern = re.Pattern
 
@@ -205,11 +205,12 @@ class HeaderRules:
     self_naming: Pattern
     paragraph_opener: Pattern  # one regex: an opener after a space and no sentence punctuation
     sentence_opener: Pattern  # an opener after sentence punctuation ("… thành phố. Thực hiện …")
+    motto_letters: tuple[str, ...] = ()  # each motto phrase as bare letters ("conghoaxahoi…")
 
 
 def build_structure(data: dict, filename: str) -> HeaderRules:
     singles = ("separator", "number_label", "date", "subject_label", "headline", "self_naming")
-    _check_keys(data, {"motto", "urgency", "secrecy", "earliest_year", "body_openers", "paragraph_openers",
+    _check_keys(data, {"motto", "motto_text", "urgency", "secrecy", "earliest_year", "body_openers", "paragraph_openers",
                        *singles}, filename)
     regex = {k: rules.compile_regex(rules.require(data, k, str, filename), filename, k) for k in singles}
     regex["self_naming"] = rules.compile_regex(data["self_naming"], filename, "self_naming", 0)
@@ -217,7 +218,14 @@ def build_structure(data: dict, filename: str) -> HeaderRules:
                        regex["date"], regex["subject_label"], _strings(data, "urgency", filename),
                        _strings(data, "secrecy", filename), rules.require(data, "earliest_year", int, filename),
                        _patterns(data, "body_openers", filename), regex["headline"], regex["self_naming"],
-                       *_openers(data, filename))
+                       *_openers(data, filename), motto_letters=_motto_letters(data, filename))
+
+
+def _motto_letters(data: dict, filename: str) -> tuple[str, ...]:
+    keys = tuple(bare_letters(text)[0] for text in _strings(data, "motto_text", filename))
+    if not all(keys):
+        raise rules.fail(filename, "motto_text", "each phrase needs letters")
+    return keys
 
 
 def _openers(data: dict, filename: str) -> tuple[Pattern, Pattern]:
