@@ -61,26 +61,26 @@ def run_batch(inputs: list[str], out_dir: str | Path, jobs: int = 1, keep_result
     out.mkdir(parents=True, exist_ok=True)
     paths, skipped = collect(inputs)
     summary = RunSummary(out_dir=str(out), files=len(paths), skipped=skipped)
+    jsonl = formats is None or "jsonl" in formats
     with ExitStack() as stack:
         pool = stack.enter_context(worker_pool(jobs)) if jobs > 1 and len(paths) > 1 else None
-        records, failures, items = [], [], []
+        documents, errors = (stack.enter_context(atomic.atomic_open(out / name)) if jsonl else None
+                             for name in ("documents.jsonl", "errors.jsonl"))
+        items = []
         for result in process_all(paths, jobs=jobs, pool=pool):
             if result.status == "ok" and result.document is not None:
                 summary.ok += 1
                 summary.tasks += len(result.document.tasks)
-                records.append(document_record(result.document))
+                _write_line(documents, document_record(result.document))  # as it comes: records are not kept
                 if register:
                     items.append(incoming(result.document))
             else:
                 summary.failed += 1
                 summary.errors.append(result.error or f"{result.path}: failed")
-                failures.append(failure_record(result.path, result.error or "", result.code))
+                _write_line(errors, failure_record(result.path, result.error or "", result.code))
             if keep_results:
                 summary.results.append(result)
-        if formats is None or "jsonl" in formats:
-            _write_jsonl(out / "documents.jsonl", records)
-            _write_jsonl(out / "errors.jsonl", failures)
-        if register:
+        if register:  # the register in one transaction: a run is recorded whole or not at all
             summary.register = _register(items, paths, inputs, summary.failed, out, today, db, formats, pool)
             summary.warnings += summary.register.warnings
     summary.seconds = time.perf_counter() - start
@@ -97,10 +97,9 @@ def _register(items: list[Incoming], paths: list[str], inputs: list[str], failed
                            formats=chosen, pool=pool)
 
 
-def _write_jsonl(path: Path, records: list[dict]) -> None:
-    with atomic.atomic_open(path) as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+def _write_line(handle, record: dict) -> None:
+    if handle is not None:
+        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 COMMIT_FILES = 200  # a distributed run commits the register, and its journal, every so many files ...

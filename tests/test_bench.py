@@ -21,8 +21,12 @@ def report(tmp_path_factory):
 
 def test_every_section_is_reported(report):
     data, _ = report
-    assert {"version", "machine", "settings", "e2e", "stages", "startup", "rerun", "scaling", "peak_rss_mb",
+    assert {"version", "machine", "settings", "e2e", "stages", "startup", "rerun", "scaling", "peak_memory",
             "targets"} <= set(data)
+    memory = data["peak_memory"]
+    # PSS splits the pages forked workers share, so the tree's PSS is below its summed RSS and at
+    # least the largest single process's share
+    assert 0 < memory["pss_mb"] <= memory["summed_rss_mb"] and memory["largest_process_mb"] <= memory["summed_rss_mb"]
     assert {"cpu", "cores", "memory_mb", "os", "python", "load_average"} <= set(data["machine"])
 
 
@@ -32,8 +36,9 @@ def test_end_to_end_figures_per_format_and_jobs(report, fmt):
     assert row["documents"] == 4 and row["pages"] >= 4
     for jobs in ("1", "2"):
         figures = row["jobs"][jobs]
-        assert {"seconds", "runs", "cpu_seconds", "documents_per_s", "pages_per_s", "peak_rss_mb"} <= set(figures)
-        assert figures["seconds"] > 0 and figures["peak_rss_mb"] > 0
+        assert {"seconds", "runs", "cpu_seconds", "documents_per_s", "pages_per_s", "peak_rss_mb", "peak_pss_mb",
+                "peak_process_mb"} <= set(figures)
+        assert figures["seconds"] > 0 and figures["peak_rss_mb"] >= figures["peak_pss_mb"] > 0
     assert row["bare_parse_s"] > 0 and row["overhead_ratio"] > 0
     assert {"tasks_f1", "number"} <= set(row["accuracy"])
 

@@ -45,8 +45,12 @@ class RunOutputs:
         """Put the previous run's files back (best effort: called while a failure is on its way up)."""
         for name in NAMES:
             try:
-                if self.previous[name].exists():
-                    os.replace(self.previous[name], self.out / name)
+                previous, current = self.previous[name], self.out / name
+                if previous.exists():
+                    if current.exists() and os.path.samefile(previous, current):
+                        previous.unlink()  # never replaced: rename() between two links of one file does nothing
+                    else:
+                        os.replace(previous, current)
                 self.parts[name].unlink(missing_ok=True)
             except OSError:
                 pass

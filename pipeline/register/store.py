@@ -265,10 +265,13 @@ class Store:
         out = {}
         with self._begin() as conn:
             for table in schema.metadata.sorted_tables:
-                rows = conn.execute(select(table)).mappings().all()
-                out[table.name] = pd.DataFrame([dict(r) for r in rows], columns=[col.name for col in table.columns],
-                                               dtype=object)
+                rows = [tuple(r) for r in conn.execute(select(table))]  # tuples: a third of the memory of dicts
+                out[table.name] = pd.DataFrame(rows, columns=[col.name for col in table.columns], dtype=object)
         return out
+
+    def task_count(self) -> int:
+        with self._begin() as conn:
+            return conn.execute(select(func.count()).select_from(schema.tasks)).scalar() or 0
 
     def content_stamp(self) -> str:
         """A short key that changes whenever what the exports show could change (rows added, updated,

@@ -51,6 +51,9 @@ def update_register(items: list[Incoming], seen: set[str], scope: list[str], inp
 # Exports a run's idle worker processes can write while this process writes the others: the
 # workbook, and the report with the calendars, are the two largest (about half the export time).
 OFFLOADED = (frozenset({"xlsx"}), frozenset({"report", "calendar"}))
+# Each worker gets a copy of the tables (about 5 KB of memory a task): above this many tasks the
+# workers are let go instead, and every export is written here.
+OFFLOAD_MAX_TASKS = 20_000
 
 
 def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int = DUE_SOON_DAYS,
@@ -59,13 +62,17 @@ def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int
     calendar/*.ics from the store (those named in `formats`).
 
     With `pool` (a run's worker processes, idle by now), the largest exports are written there, in
-    parallel with the others.
+    parallel with the others, when the register is small enough to copy to them; a larger one is
+    written here after the pool is shut down, so that the workers' memory is free.
     """
     out, formats = Path(out_dir), set(formats)
     stamp = _outputs_stamp(store, today, soon_days, formats)
     unchanged = _unchanged_outputs(out, stamp)
     if unchanged is not None:
         return unchanged
+    if pool is not None and store.task_count() > OFFLOAD_MAX_TASKS:
+        pool.shutdown(wait=True)
+        pool = None
     tables = build(store.snapshot(), today, soon_days)
     parts = [part & formats for part in OFFLOADED if pool is not None and part & formats]
     try:
