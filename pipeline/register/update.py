@@ -37,10 +37,15 @@ def update_register(items: list[Incoming], seen: set[str], scope: list[str], inp
                     out_dir: str | Path, today: date, db: Optional[str] = None,
                     soon_days: int = DUE_SOON_DAYS, formats: Iterable[str] = ALL_FORMATS,
                     pool: Optional[Executor] = None) -> RegisterSummary:
-    """Record one run's files (one transaction) and write every export into `out_dir`."""
+    """Record one run's files (one transaction) and write every export into `out_dir`.
+
+    `items` is emptied once recorded: the exports read the store, and a large run's rows should not
+    stay in memory beside the tables the exports build.
+    """
     store = Store.open(db, out_dir)
     try:
         record = store.sync(items, seen, scope, today, inputs, failed)
+        items.clear()
         outputs = write_outputs(store, out_dir, today, soon_days, formats, pool)
     finally:
         store.close()

@@ -31,7 +31,9 @@ OVERDUE_COLOUR = "#F8CBAD"
 SOON_COLOUR = "#FFE699"
 HEADER_COLOUR = "#DDEBF7"
 WIDTHS = {"long": 60, "date": 12, "int": 9, "float": 9, "list": 45}
-WORKBOOK_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+# constant_memory: each row goes to a temporary file as it is written (rows in order), so a register of
+# a hundred thousand tasks does not hold millions of cells in memory.
+WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                     "strings_to_numbers": False}
 
 
@@ -77,11 +79,11 @@ def _table(sheet, frame: pd.DataFrame, columns: tuple[Column, ...], formats: _Fo
     for c, column in enumerate(columns):
         sheet.write_string(0, c, column.header, formats.header)
     rows = len(frame)
-    for c, column in enumerate(columns):
-        values = frame[column.key].tolist() if column.key in frame else [None] * rows
-        wrapped = column.kind in ("long", "list")
-        for r, value in enumerate(values, start=1):
-            _put(sheet, r, c, label(column.key, plain_or_date(value)), column.kind, wrapped, formats)
+    values = [frame[column.key].tolist() if column.key in frame else [None] * rows for column in columns]
+    kinds = [(c, column.key, column.kind, column.kind in ("long", "list")) for c, column in enumerate(columns)]
+    for r in range(rows):  # row by row: constant_memory writes each row out when the next one starts
+        for c, key, kind, wrapped in kinds:
+            _put(sheet, r + 1, c, label(key, plain_or_date(values[c][r])), kind, wrapped, formats)
     _layout(sheet, frame, columns)
 
 
