@@ -246,9 +246,20 @@ def test_an_image_too_large_to_decode_is_refused_before_decoding(tmp_path):
 
 @pytest.mark.parametrize("raw, expected", [
     ("LĐÐTBXH", "LĐTBXH"), ("GD&ĐÐT.", "GD&ĐT."), ("SGDÐT", "SGDĐT"), ("Ðà", "Đà"), ("Vie\u0323\u0302t", "Việt"),
+    ("Ñguyễn", "Nguyễn"), ("V¿v", "V/v"), ("ÇÔNG", "CÔNG"), ("Hoäng", "Hoang"), ("¿", "/"),
 ])
 def test_fix_word(raw, expected):
     assert ocrfix.fix_word(raw) == expected
+
+
+def test_fix_word_keeps_every_vietnamese_letter():
+    """Each vowel with each tone, and đ, in both cases, comes out as it went in."""
+    import unicodedata
+
+    vowels = ["a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y"]
+    letters = [unicodedata.normalize("NFC", v + t) for v in vowels for t in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")]
+    word = "".join(letters) + "đ"
+    assert ocrfix.fix_word(word) == word and ocrfix.fix_word(word.upper()) == word.upper()
 
 
 @pytest.mark.parametrize("line, expected", [

@@ -19,7 +19,7 @@ _ETH = str.maketrans("Ðð", "Đđ")
 
 def fix_pairs(words: list[dict]) -> list[dict]:
     """Word pairs of one line that the model misreads by a tone mark, set right (rules/encodings/ocr_confusions.yaml)."""
-    pairs, unless, symbols = confusions()
+    pairs, unless, symbols, _ = confusions()
     for w in words:
         if "-" in w["text"] or "/" in w["text"]:
             w["text"] = _SYMBOL_SPLIT.sub(lambda m: symbols.get(m.group(0), m.group(0)), w["text"])
@@ -33,8 +33,8 @@ def fix_pairs(words: list[dict]) -> list[dict]:
     return words
 
 
-def confusions() -> tuple[dict[str, str], dict[str, set[str]], dict[str, str]]:
-    """(word pairs, words after a pair that cancel its fix, document-symbol parts), loaded once."""
+def confusions() -> tuple[dict[str, str], dict[str, set[str]], dict[str, str], dict[int, str]]:
+    """(word pairs, words after a pair that cancel its fix, document-symbol parts, character fixes), loaded once."""
     return rules.load("encodings/ocr_confusions", _build_confusions)
 
 
@@ -50,16 +50,38 @@ def _build_confusions(data: dict, filename: str) -> tuple:
     symbols = data.get("symbol_parts") or {}
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in symbols.items()):
         raise rules.fail(filename, "symbol_parts", "must map strings to strings")
+    characters = data.get("characters") or {}
+    if not all(isinstance(k, str) and len(k) == 1 and isinstance(v, str) for k, v in characters.items()):
+        raise rules.fail(filename, "characters", "must map single characters to strings")
     return ({k.lower(): v for k, v in pairs.items()}, {k.lower(): {w.lower() for w in v} for k, v in unless.items()},
-            dict(symbols))
+            dict(symbols), str.maketrans(characters))
 
 
 def fix_word(text: str) -> str:
-    """NFC, and the Icelandic eth Tesseract's Vietnamese model gives for "Đ" made "Đ" again.
+    """NFC, the Icelandic eth Tesseract's Vietnamese model gives for "Đ" made "Đ" again, characters
+    Vietnamese never has mapped to the ones meant (rules), and marks Vietnamese never puts on a
+    letter dropped ("Ñguyễn" -> "Nguyễn": no Vietnamese letter has a tilde on n).
 
     Vietnamese has no "Ð" (U+00D0); the model writes it for "Đ", and now and then reads one "Đ"
     as two ("LĐÐTBXH"), so an eth beside a "Đ" is folded into it (beside a plain D it is a "Đ": "GDÐT").
     """
     text = unicodedata.normalize("NFC", text.strip())
     text = _DOUBLED_D.sub(lambda m: "Đ" if m.group(0)[0].isupper() else "đ", text)
-    return text.translate(_ETH)
+    text = text.translate(_ETH).translate(confusions()[3])
+    return "".join(c if c.isascii() or c in _VIETNAMESE or not c.isalpha() else _bare(c) for c in text)
+
+
+def _bare(letter: str) -> str:
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", letter)
+                                               if not unicodedata.combining(c))) or letter
+
+
+def _vietnamese_letters() -> frozenset[str]:
+    """Every letter Vietnamese writes beyond ASCII: the vowels with and without their five tones, and đ."""
+    tones = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+    vowels = ("a", "a\u0306", "a\u0302", "e", "e\u0302", "i", "o", "o\u0302", "o\u031b", "u", "u\u031b", "y")
+    found = {unicodedata.normalize("NFC", v + t) for v in vowels for t in tones} | {"đ"}
+    return frozenset(found | {c.upper() for c in found})
+
+
+_VIETNAMESE = _vietnamese_letters()
