@@ -132,8 +132,9 @@ def run_distributed(inputs: list[str], out_dir: str | Path, jobs: int = 1, sched
             for stamp, result in cluster.results(pending):
                 commits.add(stamp, result)
             commits.flush()
-        if store is not None:
-            summary.register = commits.finish(out, formats)
+            if store is not None:  # a LocalCluster's workers see OUT: they write the largest exports meanwhile
+                pool = cluster.client.get_executor() if scheduler is None and cluster.client is not None else None
+                summary.register = commits.finish(out, formats, pool)
     finally:
         if store is not None:
             store.close()
@@ -194,11 +195,12 @@ class _Commits:
         self.journal.append(self.entries)
         self.items, self.entries, self.failed, self.last = [], [], 0, time.monotonic()
 
-    def finish(self, out: Path, formats: Optional[list[str]]) -> RegisterSummary:
-        """The run's last transaction (removed files), then the register's exports and the dataset."""
+    def finish(self, out: Path, formats: Optional[list[str]], pool: Optional[Executor] = None) -> RegisterSummary:
+        """The run's last transaction (removed files), then the register's exports and the dataset
+        (the largest by `pool`, when given)."""
         assert self.store is not None
         record = self.store.finish_run(self.run_id, self.seen, self.scope)
         chosen = ALL_FORMATS if formats is None else [f for f in formats if f in ALL_FORMATS]
-        outputs = write_outputs(self.store, out, self.today, formats=chosen)
+        outputs = write_outputs(self.store, out, self.today, formats=chosen, pool=pool)
         return RegisterSummary(run_id=record.run_id, database=self.store.shown_url, counts=record.counts,
                                warnings=list(self.summary.warnings), outputs=outputs)

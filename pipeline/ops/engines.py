@@ -145,16 +145,18 @@ class DaskEngine:
             yield from self._gather(future, batch)
 
     def _gather(self, future, batch: list[str]) -> list[tuple[Optional[Stamp], Result]]:
-        done = self._outcome(future, batch)
+        done = self._outcome(future, batch, last=False)
         future.release()
         if done is not None:
             return done
         # One file at a time: a file that kills its worker must not take an innocent one down with it.
+        # A batch of one file is tried alone again too: it may have been waiting on a worker that
+        # another batch's file killed.
         return [pair for path in batch
-                for pair in self._outcome(self.client.submit(process_batch, [path], pure=False), [path])]
+                for pair in self._outcome(self.client.submit(process_batch, [path], pure=False), [path], last=True)]
 
-    def _outcome(self, future, batch: list[str]) -> Optional[list[tuple[Optional[Stamp], Result]]]:
-        """The batch's results; None when the whole batch failed and is worth retrying file by file."""
+    def _outcome(self, future, batch: list[str], last: bool) -> Optional[list[tuple[Optional[Stamp], Result]]]:
+        """The batch's results; None when it failed on a first attempt (worth retrying file by file)."""
         try:
             return future.result()
         except PipelineError:
@@ -162,7 +164,7 @@ class DaskEngine:
         except CancelledError as e:
             raise EngineError("D004", detail=_detail(e)) from e
         except Exception as e:  # noqa: BLE001 - a worker died under it, or its result could not come back
-            if len(batch) > 1:
+            if not last:
                 return None
             return [(None, _failed(batch[0], e))]
 

@@ -6,7 +6,7 @@ Outputs come from the store, not from this run's files alone, so they always sho
 from __future__ import annotations
 
 import json
-from concurrent.futures import BrokenExecutor, Executor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -88,7 +88,9 @@ def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int
         for future, part in zip(futures, parts):
             try:
                 written += future.result()
-            except BrokenExecutor:  # a worker gone (killed, out of memory): write its part here
+            except OSError:
+                raise
+            except Exception:  # noqa: BLE001 - a worker gone (killed, out of memory), a pool shut: write it here
                 written += write_part(tables, out, part)
         _save_stamp(out, stamp, written)
     except OSError as e:
