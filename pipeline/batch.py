@@ -132,9 +132,8 @@ def run_distributed(inputs: list[str], out_dir: str | Path, jobs: int = 1, sched
             for stamp, result in cluster.results(pending):
                 commits.add(stamp, result)
             commits.flush()
-            if store is not None:  # a LocalCluster's workers see OUT: they write the largest exports meanwhile
-                pool = cluster.client.get_executor() if scheduler is None and cluster.client is not None else None
-                summary.register = commits.finish(out, formats, pool)
+        if store is not None:
+            summary.register = commits.finish(out, formats)
     finally:
         if store is not None:
             store.close()
