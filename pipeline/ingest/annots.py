@@ -16,15 +16,14 @@ import zlib
 from dataclasses import dataclass
 
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdftypes import PDFStream, resolve1, stream_value
 from pdfminer.psexceptions import PSException
 from pdfminer.psparser import PSLiteral, literal_name
 from pdfminer.utils import mult_matrix
-from pdfplumber.utils.text import WordExtractor
 
 from ..model import Block
+from . import pdfchars
 
 SUBTYPES = ("Widget", "FreeText", "Stamp")
 HIDDEN_FLAGS = 1 | 2 | 32  # Invisible, Hidden, NoView
@@ -56,14 +55,14 @@ class _TooMuch(Exception):
 def read(page, chars: list[dict], number: int, budget: Budget) -> tuple[list[dict], list[Block]]:
     """(words that fill blanks of printed lines, overlay blocks) from one pdfplumber page's annotations.
 
-    `chars` are the page's own characters (pdf._chars): the printed lines a stamp may fill.
+    `chars` are the page's own characters (pdfchars.chars): the printed lines a stamp may fill.
     """
     fills: list[dict] = []
     notes: list[Block] = []
     printed = [c for c in chars if c["upright"] and not c["text"].isspace()]
     for annot, rect in _annotations(page, budget):
         try:
-            words = _words(_appearance_chars(page, annot, rect, budget))
+            words = pdfchars.words(_appearance_chars(page, annot, rect, budget))
         except (_TooMuch, *_FAILURES):
             continue
         if not words:
@@ -140,7 +139,7 @@ def _normal_appearance(annot: dict):
 
 
 def _appearance_chars(page, annot: dict, rect: tuple, budget: Budget) -> list[dict]:
-    """The characters the appearance draws, in the page's coordinates (as pdf._chars gives them)."""
+    """The characters the appearance draws, in the page's coordinates (as pdfchars.chars gives them)."""
     form = _normal_appearance(annot)
     if form is None or not load(form, budget):
         return []
@@ -154,7 +153,7 @@ def _appearance_chars(page, annot: dict, rect: tuple, budget: Budget) -> list[di
     device.begin_page(page.page_obj, _page_ctm(page.page_obj))
     _Interpreter(manager, device).render_contents(resources, [form], ctm=ctm)
     device.end_page(page.page_obj)
-    return [_char(obj, page) for obj in _items(device.get_result()) if isinstance(obj, LTChar)]
+    return pdfchars.chars(device.get_result(), page)
 
 
 def load(stream: PDFStream, budget: Budget) -> bool:
@@ -229,32 +228,6 @@ def _page_ctm(page) -> tuple:
     x0, y0, x1, y1 = page.mediabox
     return {90: (0, -1, 1, 0, -y0, x1), 180: (-1, 0, 0, -1, x1, y1),
             270: (0, 1, -1, 0, y1, -x0)}.get(page.rotate, (1, 0, 0, 1, -x0, -y0))
-
-
-def _items(items):
-    for obj in items:
-        if isinstance(obj, LTContainer):
-            yield from _items(obj._objs)
-        else:
-            yield obj
-
-
-def _char(obj: LTChar, page) -> dict:
-    """The same keys, in the same coordinates, as pdf._chars gives a page's own characters."""
-    height, (mb_x0, mb_top) = page.height, page.mediabox[:2]
-    top = (height - obj.y1) + mb_top
-    font = obj.fontname.decode("latin-1") if isinstance(obj.fontname, bytes) else obj.fontname
-    return {"text": obj.get_text(), "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0, "top": top,
-            "bottom": (height - obj.y0) + mb_top, "doctop": page.initial_doctop + top,
-            "upright": obj.upright, "fontname": font, "size": obj.size}
-
-
-def _words(chars: list[dict]) -> list[dict]:
-    words = WordExtractor(keep_blank_chars=False).extract_words(chars, return_chars=True)
-    for w in words:
-        first = w.pop("chars")[0]
-        w["fontname"], w["size"] = first.get("fontname"), float(first.get("size") or 0)
-    return words
 
 
 def _lines(words: list[dict]) -> list[list[dict]]:

@@ -13,17 +13,15 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 import pdfplumber
-from pdfminer.layout import LTAnno, LTChar, LTContainer
-from pdfplumber.page import fix_fontname_bytes
+from pdfminer.layout import LTAnno, LTChar
 from pdfplumber.utils.exceptions import PdfminerException
-from pdfplumber.utils.text import WordExtractor
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 
 from ..errors import DocumentError
 from ..model import Block, Style
-from . import annots, ocr
+from . import annots, ocr, pdfchars
 
 MAX_PAGES = 500
 _MARKER = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\)|[-+•–*]|Điều \d+)\s", re.IGNORECASE)
@@ -87,9 +85,9 @@ def _text_layer(data: bytes, path: str) -> tuple[list[tuple[list[dict], float]],
                 raise DocumentError("E010", path, size=f"{len(pages)} pages,", limit=f"{MAX_PAGES} pages")
             out, tables, overlays, budget = [], {}, {}, annots.Budget()
             for number, page in enumerate(pages, start=1):
-                chars = _chars(page)
+                chars = pdfchars.chars(page.layout, page)
                 fills, overlays[number] = annots.read(page, chars, number, budget)
-                words, turned = annots.turned_aside(_words(chars) + fills, chars, number)
+                words, turned = annots.turned_aside(pdfchars.words(chars) + fills, chars, number)
                 overlays[number] += turned
                 found = _ruled_tables(page, chars, number, sum(len(t) for t in tables.values())) if words else []
                 if found:
@@ -110,56 +108,16 @@ def _text_layer(data: bytes, path: str) -> tuple[list[tuple[list[dict], float]],
         raise DocumentError("E006", path, detail=str(e).splitlines()[0][:200] if str(e) else type(e).__name__) from e
 
 
-def _words(chars: list[dict]) -> list[dict]:
-    """Words with the font of their first character, as `page.extract_words()` gives them.
-
-    Splitting words on font changes (pdfplumber's extra_attrs) would break "HỘI" apart wherever a
-    renderer fell back to another font for one accented letter, so the font is read afterwards.
-    pdfplumber's own word extractor runs over lean characters (`_chars`): `page.chars` would first
-    turn every character into a dict of some twenty resolved attributes, about 40% of the parse.
-    """
-    words = WordExtractor(keep_blank_chars=False).extract_words(chars, return_chars=True)
-    for w in words:
-        first = w.pop("chars")[0]
-        w["fontname"], w["size"] = first.get("fontname"), float(first.get("size") or 0)
-    return words
-
-
-def _chars(page) -> list[dict]:
-    """The page's characters in layout order, with the values `page.chars` gives them (text, box in
-    page coordinates, upright, font), but only those the word extractor and the reader use."""
-    height, (mb_x0, mb_top), doctop = page.height, page.mediabox[:2], page.initial_doctop
-    out = []
-    for obj in _layout_items(page.layout):
-        if not isinstance(obj, LTChar):
-            continue
-        top = (height - obj.y1) + mb_top
-        x0, x1 = (obj.x0 + mb_x0, obj.x1 + mb_x0) if mb_x0 != 0 else (obj.x0, obj.x1)
-        font = fix_fontname_bytes(obj.fontname) if isinstance(obj.fontname, bytes) else obj.fontname
-        out.append({"text": obj.get_text(), "x0": x0, "x1": x1, "top": top, "bottom": (height - obj.y0) + mb_top,
-                    "doctop": doctop + top, "upright": obj.upright, "fontname": font, "size": obj.size})
-    return out
-
-
-def _layout_items(items):
-    """pdfminer layout objects, containers (figures) opened, in order: what pdfplumber's objects hold."""
-    for obj in items:
-        if isinstance(obj, LTContainer):
-            yield from _layout_items(obj._objs)
-        else:
-            yield obj
-
-
 def _drawn(page) -> int:
     """How many drawn lines and rectangles the page has (pdfplumber's len(page.lines) + len(page.rects))."""
-    return sum(1 for obj in _layout_items(page.layout) if type(obj).__name__ in ("LTLine", "LTRect"))
+    return sum(1 for obj in pdfchars.layout_items(page.layout) if type(obj).__name__ in ("LTLine", "LTRect"))
 
 
 def _lean_objects(page, chars: list[dict]) -> dict[str, list[dict]]:
     """What `page.objects` holds, with the lean characters: lines, rectangles and curves as
     pdfplumber makes them (the table finder's edges), characters with what its cells' text needs."""
     objects: dict[str, list[dict]] = {"char": chars}
-    for obj in _layout_items(page.layout):
+    for obj in pdfchars.layout_items(page.layout):
         if not isinstance(obj, (LTChar, LTAnno)):
             item = page.process_object(obj)
             objects.setdefault(item["object_type"], []).append(item)
