@@ -28,7 +28,7 @@ HEADER = """# Vietnamese syllables that real words use (lower case, NFC, tone ma
 
 def inventory() -> list[str]:
     sys.path.insert(0, str(RULES.parent))
-    from pipeline.structure.repair import is_syllable
+    from pipeline.syllables import is_syllable
 
     text = resources.files("underthesea").joinpath("transformer/Viet74K.txt").read_text(encoding="utf-8")
     names = [p.read_text(encoding="utf-8") for p in sorted(RULES.glob("*.yaml")) if p.name != TARGET.name]
@@ -41,7 +41,7 @@ def abbreviations() -> list[str]:
     """Capitalised abbreviations the other rule files use (UBND, HĐND, GDĐT): "UB ND" may join."""
     text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(RULES.glob("*.yaml")) if p.name != TARGET.name)
     sys.path.insert(0, str(RULES.parent))
-    from pipeline.structure.repair import is_syllable
+    from pipeline.syllables import is_syllable
 
     onsets = set(re.findall(r"\b[a-zđ]{1,3}\b", text.split("vowels:")[0]))  # "NGH" is an onset, not a word
     found = {t for t in re.findall(r"(?<![\w&])[A-ZĐ]{3,8}(?![\w&])", text)}

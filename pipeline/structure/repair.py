@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from ..syllables import build_syllables, is_syllable  # noqa: F401 - re-exported for callers
+from ..syllables import is_syllable
 from . import restore
 
 _PLAIN_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZĐ")
