@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import rules
-from .text import strip_diacritics
+from .text import TONE_MARKS, strip_diacritics
 
 _TONE_NAMES = {"\u0300": "grave", "\u0301": "acute", "\u0309": "hook", "\u0303": "tilde", "\u0323": "dot"}
 
@@ -23,6 +23,7 @@ class Syllables:
     stop_finals: frozenset
     stop_tones: frozenset
     bare_shape: re.Pattern  # the shape with every diacritic stripped ("duc", "truong")
+    letters: frozenset  # every letter beyond ASCII the syllables use (vowels with each tone, đ), both cases
 
 
 def build_syllables(data: dict, filename: str) -> Syllables:
@@ -39,7 +40,17 @@ def build_syllables(data: dict, filename: str) -> Syllables:
                                 filename, "onsets/vowels/finals", 0)
     bare = rules.compile_regex(f"^(?:{alt('onsets', True)})?(?:{alt('vowels', True)})(?:{alt('finals', True)})?$",
                                filename, "onsets/vowels/finals", 0)
-    return Syllables(shape, frozenset(data["stop_finals"]), frozenset(data["stop_tones"]), bare)
+    vowels = {c for v in data["vowels"] for c in v}
+    used = {c for key in ("onsets", "vowels", "finals") for v in data[key] for c in v}
+    letters = {c for c in used if not c.isascii()} | {unicodedata.normalize("NFC", v + t) for v in vowels
+                                                        for t in TONE_MARKS}
+    return Syllables(shape, frozenset(data["stop_finals"]), frozenset(data["stop_tones"]), bare,
+                     frozenset(letters | {c.upper() for c in letters}))
+
+
+def letters() -> frozenset:
+    """Every letter Vietnamese writes beyond ASCII, from rules/syllables.yaml: what OCR may output."""
+    return _rules().letters
 
 
 def _rules() -> Syllables:

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 # Combining tone marks: grave, acute, hook above, tilde, dot below.
 _TONES = {"\u0300": "2", "\u0301": "1", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
+TONE_MARKS = tuple(_TONES)  # the five tone marks, as combining characters
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
 _SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _MULTISPACE = re.compile(r" {2,}")

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from .. import rules
+from ..syllables import letters
 
 _SYMBOL_SPLIT = re.compile(r"[^-/]+")
 _DOUBLED_D = re.compile("ĐÐ|ÐĐ|đð|ðđ")
@@ -68,20 +69,10 @@ def fix_word(text: str) -> str:
     text = unicodedata.normalize("NFC", text.strip())
     text = _DOUBLED_D.sub(lambda m: "Đ" if m.group(0)[0].isupper() else "đ", text)
     text = text.translate(_ETH).translate(confusions()[3])
-    return "".join(c if c.isascii() or c in _VIETNAMESE or not c.isalpha() else _bare(c) for c in text)
+    vietnamese = letters()
+    return "".join(c if c.isascii() or c in vietnamese or not c.isalpha() else _bare(c) for c in text)
 
 
 def _bare(letter: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", letter)
                                                if not unicodedata.combining(c))) or letter
-
-
-def _vietnamese_letters() -> frozenset[str]:
-    """Every letter Vietnamese writes beyond ASCII: the vowels with and without their five tones, and đ."""
-    tones = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
-    vowels = ("a", "a\u0306", "a\u0302", "e", "e\u0302", "i", "o", "o\u0302", "o\u031b", "u", "u\u031b", "y")
-    found = {unicodedata.normalize("NFC", v + t) for v in vowels for t in tones} | {"đ"}
-    return frozenset(found | {c.upper() for c in found})
-
-
-_VIETNAMESE = _vietnamese_letters()
