@@ -72,10 +72,14 @@ def threshold_value(value: Optional[float]) -> float:
 
 
 def implementing_graph(graph: nx.DiGraph) -> nx.DiGraph:
-    """The register's documents with only the edges through which tasks come down."""
+    """The register's documents with only the edges through which tasks come down.
+
+    A graph of its own, not a view: a view's len() counts its nodes again on each call, and the
+    traversals below call it once per document (quadratic in a register of thousands).
+    """
     kinds = cascade_rules().implementing
     inside = [n for n, a in graph.nodes(data=True) if a["in_register"]]
-    return nx.subgraph_view(graph.subgraph(inside), filter_edge=lambda s, t: graph.edges[s, t]["kind"] in kinds)
+    return nx.subgraph_view(graph.subgraph(inside), filter_edge=lambda s, t: graph.edges[s, t]["kind"] in kinds).copy()
 
 
 def restatements(docs: dict[str, Dispatch], chain: nx.DiGraph, threshold: float) -> nx.DiGraph:
@@ -95,9 +99,12 @@ def links(dispatches: list[Dispatch], graph: nx.DiGraph, threshold: Optional[flo
     chain = implementing_graph(graph)
     restated = restatements(docs, chain, threshold_value(threshold))
     out: list[Link] = []
-    for node in chain:  # graph order: by issue date
+    order = {n: i for i, n in enumerate(chain)}  # graph order: by issue date
+    for node in chain:
+        if not chain.in_degree(node):
+            continue  # no document implements it
         above = nx.ancestors(chain, node)  # the documents implementing it, directly or down the chain
-        below = [docs[chain.nodes[n]["key"]] for n in chain if n in above]
+        below = [docs[chain.nodes[n]["key"]] for n in sorted(above, key=order.__getitem__)]
         up = docs[chain.nodes[node]["key"]]
         for task in up.tasks if below else ():
             out += _task_links(up, task, below, _reached(restated, (up.key, task.task_id), docs))

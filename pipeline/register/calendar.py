@@ -139,15 +139,17 @@ def escape(text: str) -> str:
 
 def fold(line: str, limit: int = 75) -> str:
     """Lines longer than 75 octets folded (CRLF + space), never inside a UTF-8 character."""
-    if len(line) * 4 <= limit or len(line.encode("utf-8")) <= limit:
+    if len(line) * 4 <= limit:
         return line
-    out, current, size = [], [], 0
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        if size + width > limit:
-            out.append("".join(current))
-            current, size = [" "], 1
-        current.append(ch)
-        size += width
-    out.append("".join(current))
-    return "\r\n".join(out)
+    data = line.encode("utf-8")
+    if len(data) <= limit:
+        return line
+    out, start, room = [], 0, limit
+    while len(data) - start > room:
+        end = start + room
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: cut before the character it belongs to
+            end -= 1
+        out.append(data[start:end])
+        start, room = end, limit - 1  # continuation lines begin with a space
+    out.append(data[start:])
+    return "\r\n ".join(part.decode("utf-8") for part in out)

@@ -64,9 +64,11 @@ def _write_import(tables: Tables, out: Path) -> list[Path]:
 
 
 def write_csv(path: Path, frame: pd.DataFrame, columns: tuple[Column, ...]) -> Path:
-    rows = [[csv_safe(_typed(record.get(c.key), c.kind)) for c in columns] for record in frame.to_dict("records")]
+    # Column by column: one list per column, no dict per row (a register holds tens of thousands of rows).
+    data = {c.key: [csv_safe(_typed(v, c.kind)) for v in frame[c.key].tolist()] if c.key in frame
+            else [None] * len(frame) for c in columns}
     with atomic.atomic_open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        pd.DataFrame(rows, columns=keys(columns), dtype=object).to_csv(handle, index=False, lineterminator="\r\n")
+        pd.DataFrame(data, columns=keys(columns), dtype=object).to_csv(handle, index=False, lineterminator="\r\n")
     return path
 
 
