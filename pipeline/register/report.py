@@ -16,7 +16,7 @@ import re
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .. import atomic
 from .columns import RECURRENCE_LABELS, STATUS_LABELS
@@ -27,19 +27,34 @@ _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
 
 
 def write_report(tables: Tables, path: str | Path) -> Path:
-    atomic.write_text(path, render(tables))
+    """Written piece by piece: a register of thousands of dispatches embeds every one's text, and the
+    page whole (and its UTF-8 copy) would cost several times that in memory."""
+    with atomic.atomic_open(path) as handle:
+        for chunk in render_chunks(tables):
+            handle.write(chunk)
     return Path(path)
 
 
 def render(tables: Tables) -> str:
+    return "".join(render_chunks(tables))
+
+
+def render_chunks(tables: Tables) -> Iterator[str]:
     template, css, js = (_asset(n) for n in ("report.html", "report.css", "report.js"))
     digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
-    values = {"CSS": css, "JS": js, "DATA": script_json(report_data(tables)),
-              "TODAY": html.escape(tables.today.strftime("%d/%m/%Y")), "SCRIPT_HASH": f"'sha256-{digest}'"}
     from ..cascade.exports import report_section  # imported here: cascade builds on the register's columns
 
-    values["CASCADE"] = report_section(tables)
-    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+    values = {"CSS": css, "JS": js, "TODAY": html.escape(tables.today.strftime("%d/%m/%Y")),
+              "SCRIPT_HASH": f"'sha256-{digest}'", "CASCADE": report_section(tables)}
+    at = 0
+    for match in _PLACEHOLDER.finditer(template):
+        yield template[at:match.start()]
+        if match.group(1) == "DATA":
+            yield from data_chunks(tables)
+        else:
+            yield values[match.group(1)]
+        at = match.end()
+    yield template[at:]
 
 
 def _asset(name: str) -> str:
@@ -53,15 +68,21 @@ def script_json(value: Any) -> str:
 
 
 def report_data(tables: Tables) -> dict[str, Any]:
-    return {
-        "today": tables.today.isoformat(),
-        "soonDays": tables.soon_days,
-        "labels": {"status": STATUS_LABELS, "recurrence": RECURRENCE_LABELS},
-        "headline": headline(tables),
-        "tasks": [_task(t) for t in tables.tasks.to_dict("records")],
-        "docs": {d["doc_id"]: _doc(d) for d in tables.documents.to_dict("records")},
-        "units": unit_counts(tables).to_dict("records"),
-    }
+    return json.loads("".join(data_chunks(tables)))
+
+
+def data_chunks(tables: Tables) -> Iterator[str]:
+    """The register-data JSON (today, soonDays, labels, headline, tasks, docs, units) one task and one
+    document at a time: the same text as one `script_json` of the whole, never held whole."""
+    head = {"today": tables.today.isoformat(), "soonDays": tables.soon_days,
+            "labels": {"status": STATUS_LABELS, "recurrence": RECURRENCE_LABELS}, "headline": headline(tables)}
+    yield script_json(head)[:-1] + ',"tasks":['
+    for i, task in enumerate(tables.tasks.to_dict("records")):
+        yield ("," if i else "") + script_json(_task(task))
+    yield '],"docs":{'
+    for i, doc in enumerate(tables.documents.to_dict("records")):
+        yield ("," if i else "") + script_json(doc["doc_id"]) + ":" + script_json(_doc(doc))
+    yield '},"units":' + script_json(unit_counts(tables).to_dict("records")) + "}"
 
 
 def headline(tables: Tables) -> list[dict[str, Any]]:
