@@ -209,7 +209,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "outputs"))
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=2, help="whole runs of each engine, alternating; the best counts")
+    parser.add_argument("--rounds", type=int, default=3, help="whole runs of each engine, alternating; the best counts")
     parser.add_argument("--dispatches", type=int, default=3000, help="for the register's write rate")
     args = parser.parse_args(argv)
     logging.getLogger("distributed").setLevel(logging.WARNING)  # the clusters' comings and goings

@@ -186,7 +186,9 @@ class Journal:
 
     Appended after each register commit, so it never holds a file the register lacks. The next run over
     the same files skips those unchanged (same stat, else same sha256, as the nightly run does), writes
-    documents.jsonl and errors.jsonl from the journal when it ends, and deletes it.
+    documents.jsonl and errors.jsonl from the journal when it ends, and deletes it. A line is the
+    file's entry (path, stamp, sha256) as JSON, a tab, then its documents.jsonl or errors.jsonl line
+    as written there: publishing copies that text, never parsing or encoding a record again.
     """
 
     def __init__(self, out: Path) -> None:
@@ -195,46 +197,55 @@ class Journal:
     def unchanged(self, paths: set[str]) -> dict[str, str]:
         """path -> sha256 of the journal's processed files among `paths` that have not changed since."""
         found = {}
-        for entry in self._entries():
+        for entry, _line, _raw in self._entries():
             path = entry.get("path")
-            if path in paths and entry.get("record") is not None and _unchanged(path, entry):
+            if path in paths and not entry.get("failed") and _unchanged(path, entry):
                 found[path] = entry["sha256"]
         return found
 
     def restart(self, keep: set[str]) -> None:
         """Keep only the entries of these files (the ones this run skips): the others are processed again."""
         with atomic.atomic_open(self.path) as handle:
-            for entry in self._entries():
-                if entry.get("path") in keep and entry.get("record") is not None:
-                    handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            for entry, _line, raw in self._entries():
+                if entry.get("path") in keep and not entry.get("failed"):
+                    handle.write(raw)
 
     def append(self, entries: list[dict]) -> None:
+        """Entries {path, stamp, sha256, record} or {path, failure}."""
         with open(self.path, "a", encoding="utf-8") as handle:
             for entry in entries:
-                handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                failed = entry.get("record") is None
+                head = {"path": entry["path"], "failed": True} if failed else \
+                    {"path": entry["path"], "stamp": entry.get("stamp"), "sha256": entry["sha256"]}
+                line = json.dumps(entry["failure"] if failed else entry["record"], ensure_ascii=False)
+                handle.write(json.dumps(head, ensure_ascii=False) + "\t" + line + "\n")
             handle.flush()
             os.fsync(handle.fileno())
 
     def publish(self, out: Path) -> None:
         """documents.jsonl and errors.jsonl from the journal (each atomically), then the journal goes."""
         with atomic.atomic_open(out / "documents.jsonl") as docs, atomic.atomic_open(out / "errors.jsonl") as errors:
-            for entry in self._entries():
-                record, failure = entry.get("record"), entry.get("failure")
-                handle, line = (docs, record) if record is not None else (errors, failure)
-                handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+            for entry, line, _raw in self._entries():
+                (errors if entry.get("failed") else docs).write(line)
         self.path.unlink(missing_ok=True)
 
-    def _entries(self) -> Iterator[dict]:
+    def _entries(self) -> Iterator[tuple[dict, str, str]]:
+        """(entry, its documents.jsonl or errors.jsonl line, the journal line) of each whole line."""
         try:
             handle = open(self.path, encoding="utf-8")
         except FileNotFoundError:
             return
         with handle:
-            for line in handle:
-                try:
-                    yield json.loads(line)
-                except ValueError:
+            for raw in handle:
+                head, tab, line = raw.partition("\t")
+                if not tab or not raw.endswith("\n"):
                     continue  # a line cut short when a run was killed
+                try:
+                    entry = json.loads(head)
+                except ValueError:
+                    continue
+                if isinstance(entry, dict) and "path" in entry:
+                    yield entry, line, raw
 
 
 def _unchanged(path: str, entry: dict) -> bool:

@@ -53,6 +53,7 @@ def write_dataset(out_dir: str | Path) -> Path:
     keys = _document_keys(pq.read_table(out / "documents.parquet"))
     for table in TABLES:
         _write_table(pq.read_table(out / f"{table}.parquet"), keys, fresh / table, table)
+        pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed memory unless told
     if target.exists():
         os.replace(target, old)
     os.replace(fresh, target)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
+import pyarrow as pa
 
 from .. import atomic
 from .cells import csv_safe, plain
@@ -88,7 +89,9 @@ def write_parquet(path: Path, frame: pd.DataFrame, columns: tuple[Column, ...]) 
             data[c.key] = pd.array([plain(v) for v in values], dtype="string")
     buffer = io.BytesIO()
     pd.DataFrame(data).to_parquet(buffer, index=False)
-    atomic.write_bytes(path, buffer.getvalue())
+    del data
+    atomic.write_bytes(path, buffer.getbuffer())
+    pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed memory unless told
     return path
 
 

@@ -44,6 +44,9 @@ def update_register(items: list[Incoming], seen: set[str], scope: list[str], inp
     """
     store = Store.open(db, out_dir)
     try:
+        if pool is not None and store.task_count() + sum(len(i.tasks) for i in items) > OFFLOAD_MAX_TASKS:
+            pool.shutdown(wait=True)  # too large to copy to the workers: their memory is free before the store's work
+            pool = None
         record = store.sync(items, seen, scope, today, inputs, failed)
         items.clear()
         outputs = write_outputs(store, out_dir, today, soon_days, formats, pool)

@@ -72,7 +72,7 @@ def write_workbook(path: str | Path, tables: Tables) -> None:
 
     _table(book.add_worksheet(SHEET_TITLE), cascade_sheet(tables), CASCADE_COLUMNS, formats)
     book.close()
-    atomic.write_bytes(path, buffer.getvalue())
+    atomic.write_bytes(path, buffer.getbuffer())
 
 
 def _table(sheet, frame: pd.DataFrame, columns: tuple[Column, ...], formats: _Formats) -> None:
