@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # Combining tone marks: grave, acute, hook above, tilde, dot below.
 _TONES = {"\u0300": "2", "\u0301": "1", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
@@ -81,6 +81,11 @@ def bare_letters(text: str) -> tuple[str, list[int]]:
     keys, offsets = [], []
     for i, ch in enumerate(text):
         if ch.isalpha():
-            keys.append(strip_diacritics(ch).lower()[:1])  # one key per letter ("İ" lowers to two)
+            keys.append(_letter_key(ch))
             offsets.append(i)
     return "".join(keys), offsets
+
+
+@cache
+def _letter_key(ch: str) -> str:
+    return strip_diacritics(ch).lower()[:1]  # one key per letter ("İ" lowers to two)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Optional
 
 from ..model import Document, Task
+from ..serialize import as_dict
 from ..text import fold, strip_diacritics
 
 _SAFE_SEQ = re.compile(r"[^0-9A-Za-z.\-]+")
@@ -182,9 +183,9 @@ def content_key(body: list[str]) -> str:
 
 
 def fingerprint(row: DocRow, tasks: list[TaskRow], refs: list[RefRow]) -> str:
-    payload = {k: v for k, v in asdict(row).items() if k not in ("source", "sha256")}
-    payload["tasks"] = [asdict(t) for t in tasks]
-    payload["references"] = [asdict(r) for r in refs]
+    payload = {k: v for k, v in as_dict(row).items() if k not in ("source", "sha256")}
+    payload["tasks"] = [as_dict(t) for t in tasks]
+    payload["references"] = [as_dict(r) for r in refs]
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

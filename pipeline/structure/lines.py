@@ -95,7 +95,8 @@ def _wrapped_at(lines: list[Line], i: int, hr: HeaderRules) -> Optional[list[tup
     if lines[i].motto:
         return None
     letters, at = bare_letters(lines[i].text)
-    for p in range(len(letters)):
+    # Only a tail of the line shorter than a motto can be a motto's beginning.
+    for p in range(max(0, len(letters) - hr.motto_longest + 1), len(letters)):
         if not _word_start(lines[i].text, at[p]):
             continue  # a motto starts a word
         for motto in hr.motto_letters:

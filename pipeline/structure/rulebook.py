@@ -207,6 +207,10 @@ class HeaderRules:
     sentence_opener: Pattern  # an opener after sentence punctuation ("… thành phố. Thực hiện …")
     motto_letters: tuple[str, ...] = ()  # each motto phrase as bare letters ("conghoaxahoi…")
 
+    @property
+    def motto_longest(self) -> int:
+        return max(map(len, self.motto_letters), default=0)
+
 
 def build_structure(data: dict, filename: str) -> HeaderRules:
     singles = ("separator", "number_label", "date", "subject_label", "headline", "self_naming")
