@@ -132,8 +132,9 @@ def run_distributed(inputs: list[str], out_dir: str | Path, jobs: int = 1, sched
             for stamp, result in cluster.results(pending):
                 commits.add(stamp, result)
             commits.flush()
-        if store is not None:
-            summary.register = commits.finish(out, formats)
+            cluster.release()  # stops while the exports are written
+            if store is not None:
+                summary.register = commits.finish(out, formats)
     finally:
         if store is not None:
             store.close()
