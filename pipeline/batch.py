@@ -195,12 +195,11 @@ class _Commits:
         self.journal.append(self.entries)
         self.items, self.entries, self.failed, self.last = [], [], 0, time.monotonic()
 
-    def finish(self, out: Path, formats: Optional[list[str]], pool: Optional[Executor] = None) -> RegisterSummary:
-        """The run's last transaction (removed files), then the register's exports and the dataset
-        (the largest by `pool`, when given)."""
+    def finish(self, out: Path, formats: Optional[list[str]]) -> RegisterSummary:
+        """The run's last transaction (removed files), then the register's exports and the dataset."""
         assert self.store is not None
         record = self.store.finish_run(self.run_id, self.seen, self.scope)
         chosen = ALL_FORMATS if formats is None else [f for f in formats if f in ALL_FORMATS]
-        outputs = write_outputs(self.store, out, self.today, formats=chosen, pool=pool)
+        outputs = write_outputs(self.store, out, self.today, formats=chosen)
         return RegisterSummary(run_id=record.run_id, database=self.store.shown_url, counts=record.counts,
                                warnings=list(self.summary.warnings), outputs=outputs)

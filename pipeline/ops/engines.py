@@ -46,7 +46,8 @@ LOOPBACK_HTTP = {"dashboard_address": "127.0.0.1:0"}  # the scheduler's health r
 # (measured on 1,000 documents), so they keep glibc's default, as the local pool's workers do.
 LOCAL_CONFIG = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "500ms",
                 "distributed.admin.system-monitor.interval": "5s", "distributed.worker.memory.monitor-interval": "1s",
-                "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1}}
+                "distributed.nanny.pre-spawn-environ": {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
+                                                        if k != "MALLOC_TRIM_THRESHOLD_"}}
 
 class EngineError(CodedError):
     """The cluster cannot be started or reached, or the engine options are wrong (codes D003-D007)."""

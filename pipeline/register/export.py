@@ -66,8 +66,7 @@ def _write_import(tables: Tables, out: Path) -> list[Path]:
 
 def write_csv(path: Path, frame: pd.DataFrame, columns: tuple[Column, ...]) -> Path:
     # Column by column: one list per column, no dict per row (a register holds tens of thousands of rows).
-    data = {c.key: [csv_safe(_typed(v, c.kind)) for v in frame[c.key].tolist()] if c.key in frame
-            else [None] * len(frame) for c in columns}
+    data = {c.key: [csv_safe(_typed(v, c.kind)) for v in _values(frame, c.key)] for c in columns}
     with atomic.atomic_open(path, "w", encoding="utf-8-sig", newline="") as handle:
         pd.DataFrame(data, columns=keys(columns), dtype=object).to_csv(handle, index=False, lineterminator="\r\n")
     return path
@@ -76,7 +75,7 @@ def write_csv(path: Path, frame: pd.DataFrame, columns: tuple[Column, ...]) -> P
 def write_parquet(path: Path, frame: pd.DataFrame, columns: tuple[Column, ...]) -> Path:
     data = {}
     for c in columns:
-        values = frame[c.key].tolist() if c.key in frame else [None] * len(frame)
+        values = _values(frame, c.key)
         if c.kind == "int":
             data[c.key] = pd.array([_typed(v, "int") for v in values], dtype="Int64")
         elif c.kind == "float":
@@ -93,6 +92,11 @@ def write_parquet(path: Path, frame: pd.DataFrame, columns: tuple[Column, ...]) 
     atomic.write_bytes(path, buffer.getbuffer())
     pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed memory unless told
     return path
+
+
+def _values(frame: pd.DataFrame, key: str) -> list[Any]:
+    """A column's values as a list (None for each row when the table lacks the column)."""
+    return frame[key].tolist() if key in frame else [None] * len(frame)
 
 
 def _typed(value: Any, kind: str) -> Any:

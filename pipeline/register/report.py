@@ -67,10 +67,6 @@ def script_json(value: Any) -> str:
     return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group(0)], text)
 
 
-def report_data(tables: Tables) -> dict[str, Any]:
-    return json.loads("".join(data_chunks(tables)))
-
-
 def data_chunks(tables: Tables) -> Iterator[str]:
     """The register-data JSON (today, soonDays, labels, headline, tasks, docs, units) one task and one
     document at a time: the same text as one `script_json` of the whole, never held whole."""

@@ -45,7 +45,7 @@ def update_register(items: list[Incoming], seen: set[str], scope: list[str], inp
     store = Store.open(db, out_dir)
     try:
         if pool is not None and store.task_count() + sum(len(i.tasks) for i in items) > OFFLOAD_MAX_TASKS:
-            pool.shutdown(wait=True)  # too large to copy to the workers: their memory is free before the store's work
+            pool.shutdown(wait=True)  # too large to copy to them: their memory is free before the store's work
             pool = None
         record = store.sync(items, seen, scope, today, inputs, failed)
         items.clear()
@@ -59,8 +59,8 @@ def update_register(items: list[Incoming], seen: set[str], scope: list[str], inp
 # Exports a run's idle worker processes can write while this process writes the others: the
 # workbook, and the report with the calendars, are the two largest (about half the export time).
 OFFLOADED = (frozenset({"xlsx"}), frozenset({"report", "calendar"}))
-# Each worker gets a copy of the tables (about 5 KB of memory a task): above this many tasks the
-# workers are let go instead, and every export is written here.
+# Each worker gets a copy of the tables (about 5 KB of memory a task): above this many tasks
+# `update_register` lets the workers go, before the store's transaction, and every export is written here.
 OFFLOAD_MAX_TASKS = 20_000
 
 
@@ -70,17 +70,14 @@ def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int
     calendar/*.ics from the store (those named in `formats`).
 
     With `pool` (a run's worker processes, idle by now), the largest exports are written there, in
-    parallel with the others, when the register is small enough to copy to them; a larger one is
-    written here after the pool is shut down, so that the workers' memory is free.
+    parallel with the others; the tables are copied to them, so the caller passes a pool only for a
+    register of up to OFFLOAD_MAX_TASKS tasks.
     """
     out, formats = Path(out_dir), set(formats)
     stamp = _outputs_stamp(store, today, soon_days, formats)
     unchanged = _unchanged_outputs(out, stamp)
     if unchanged is not None:
         return unchanged
-    if pool is not None and store.task_count() > OFFLOAD_MAX_TASKS:
-        pool.shutdown(wait=True)
-        pool = None
     tables = build(store.snapshot(), today, soon_days)
     parts = [part & formats for part in OFFLOADED if pool is not None and part & formats]
     try:
