@@ -5,6 +5,7 @@ Configuration errors (rules) are raised, since no document can be processed with
 """
 from __future__ import annotations
 
+import gc
 import os
 import traceback
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -120,6 +121,8 @@ def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     written) instead of each loading its own.
     """
     warm()
+    gc.collect()  # then what the workers inherit is frozen: never scanned by their collectors (nor
+    gc.freeze()   # copied from the parent's pages for it); an export's frozen_heap releases it after
     with ProcessPoolExecutor(max_workers=jobs, initializer=warm) as pool:
         yield pool
 
@@ -134,6 +137,10 @@ def warm() -> None:
                    blocks=[Block(id=i, text=t, raw=t, para=i + 1) for i, t in enumerate(_WARM_UP)])
     for stage in stages():
         doc = stage(doc)
+    from .tasks import nlp
+
+    nlp.pos_tags("Các đơn vị báo cáo kết quả.")  # the tagger, used only as a fallback, loads on first use
+    gc.freeze()  # rules and models live as long as the process: the collector need not scan them again
     _WARM = True
 
 

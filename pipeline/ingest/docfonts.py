@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from docx.oxml.ns import qn
-
 from . import encodings
+from .docxparts import qn
 
 _UNICODE_VIETNAMESE = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
 _FONT_ATTRS = (qn("w:hAnsi"), qn("w:ascii"))  # bytes 0x80-0xFF are drawn with hAnsi; ascii otherwise

@@ -9,9 +9,12 @@ some offices set the issuer block ("UBND TỈNH …\\nSỞ GIÁO DỤC …") in 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
-from docx.oxml.ns import qn
+from docx.oxml import ns
+
+qn = lru_cache(maxsize=None)(ns.qn)  # "w:p" -> "{...main}p", asked hundreds of times a paragraph
 
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Subtrees whose text is not part of the paragraph as a reader sees it (after accepting changes).

@@ -5,7 +5,7 @@ when a shallower level advances; lvlOverride/startOverride restart a list.
 """
 from __future__ import annotations
 
-from docx.oxml.ns import qn
+from .docxparts import qn
 
 _ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]

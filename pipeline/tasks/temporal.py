@@ -19,6 +19,7 @@ from typing import NamedTuple, Optional
 from .. import rules
 from ..model import RECURRENCES
 from . import calendar_vn as cal
+from .prefilter import Prefilter
 
 KINDS = ("date", "month", "quarter", "half", "year", "relative", "school")
 PERIODS = ("month", "quarter", "half", "year")
@@ -72,7 +73,7 @@ class _Rules(NamedTuple):
     weekdays: dict
     default_rrule: dict
     recurrences: tuple[_Recurrence, ...]
-    recurrence_gate: re.Pattern  # matches where any recurrence pattern does: most clauses have none
+    recurrence_filter: Prefilter  # the recurrences a clause holds the words of: most clauses none
 
 
 class _Item(NamedTuple):
@@ -131,18 +132,13 @@ def _build(data: dict, filename: str) -> _Rules:
         _expressions(data, filename, rx), _cues(data, filename, rx), group("before"), group("clause"),
         {"quarter": _table(data, "quarters", filename, {1, 2, 3, 4}), "half": _table(data, "halves", filename, {1, 2})},
         _table(data, "units", filename, {"days", "working_days", "weeks", "months"}),
-        _table(data, "weekdays", filename, set(cal.WEEKDAY_CODES)), *_with_gate(*_recurrence_rules(data, filename, rx)))
+        _table(data, "weekdays", filename, set(cal.WEEKDAY_CODES)), *_with_filter(*_recurrence_rules(data, filename, rx)))
 
 
-def _with_gate(defaults: dict, recurrences: tuple) -> tuple:
-    """The recurrence rules and one regex that finds where any of them may match (their patterns as
-    one alternation, groups made plain), so a clause without any is scanned once, not once a rule."""
-    plain = [_NAMED_GROUP.sub("(?:", rec.regex.pattern) for rec in recurrences]
-    flags = recurrences[0].regex.flags if recurrences else 0
-    return defaults, recurrences, re.compile("|".join(f"(?:{p})" for p in plain) or "(?!)", flags)
-
-
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+def _with_filter(defaults: dict, recurrences: tuple) -> tuple:
+    """The recurrence rules and their prefilter, so a clause is scanned only with the rules whose
+    required words it holds, not once a rule."""
+    return defaults, recurrences, Prefilter([rec.regex for rec in recurrences])
 
 
 def _expressions(data: dict, filename: str, rx) -> tuple:
@@ -302,9 +298,7 @@ def _dated(kind: str, m: re.Match, scan: _Scan) -> Optional[_Item]:
 def _recurrences(scan: _Scan) -> list[_Item]:
     """Recurrences in text order; a plain one inside an anchored one ("hằng tháng") is dropped."""
     r, found = scan.rules, []
-    if not r.recurrence_gate.search(scan.view):
-        return found
-    for rec in r.recurrences:
+    for rec in (r.recurrences[i] for i in r.recurrence_filter.candidates(scan.view)):
         for m in rec.regex.finditer(scan.view):
             if not rec.anchored and r.regex["not_after"].search(scan.view[max(0, m.start() - 40):m.start()]):
                 continue
