@@ -22,7 +22,7 @@ from .register.export import ALL_FORMATS
 from .register import Incoming, RegisterSummary, incoming, update_register
 from .register.rows import file_key
 from .register.store import Store
-from .register.update import write_outputs
+from .register.update import preload, write_outputs
 from .run import Result, collect, process_all, worker_pool
 from .serialize import document_record, failure_record
 
@@ -63,6 +63,8 @@ def run_batch(inputs: list[str], out_dir: str | Path, jobs: int = 1, keep_result
     summary = RunSummary(out_dir=str(out), files=len(paths), skipped=skipped)
     jsonl = formats is None or "jsonl" in formats
     with ExitStack() as stack:
+        if register and jobs > 1 and len(paths) > 1:
+            preload()  # the workers write exports at the end: what those import, they inherit
         pool = stack.enter_context(worker_pool(jobs)) if jobs > 1 and len(paths) > 1 else None
         documents, errors = (stack.enter_context(atomic.atomic_open(out / name)) if jsonl else None
                              for name in ("documents.jsonl", "errors.jsonl"))

@@ -41,7 +41,7 @@ class RunFonts:
         self.active = self._any_legacy_font(document, root)
 
     def _read_styles(self, root) -> None:
-        for style in root.iter(qn("w:style")):
+        for style in root.iterchildren(qn("w:style")):  # styles sit directly under w:styles
             self.styles[style.get(qn("w:styleId"))] = style
             if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true", "on"):
                 self.default_style = style.get(qn("w:styleId"))

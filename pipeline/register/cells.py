@@ -36,6 +36,8 @@ def xlsx_text(value: str) -> str:
 
 def plain(value: Any) -> Any:
     """Lists joined with "; ", dates as ISO text, missing values as None."""
+    if type(value) is str:  # most cells: asked first
+        return value
     if value is None or (not isinstance(value, (str, list, tuple)) and value != value):  # NaN, NaT
         return None
     if type(value).__module__ == "numpy" and hasattr(value, "item"):

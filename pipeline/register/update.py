@@ -129,6 +129,12 @@ def _save_stamp(out: Path, stamp: str, written: list[Path]) -> None:
     atomic.write_text(out / STAMP_FILE, json.dumps({"stamp": stamp, "written": names}, ensure_ascii=False) + "\n")
 
 
+def preload() -> None:
+    """Import what the exports import only when first written (the cascade sheet and section, with
+    networkx): a run calls this before forking its workers, which then write their parts at once."""
+    from ..cascade import exports  # noqa: F401
+
+
 def write_part(tables: Tables, out: Path, formats: Iterable[str]) -> list[Path]:
     """The exports named in `formats` (run in this process or in a worker)."""
     formats = set(formats)
