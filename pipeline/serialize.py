@@ -66,12 +66,13 @@ def as_dict(obj: Any) -> Any:
     if kind is dict:
         return {k: as_dict(v) for k, v in obj.items()}
     if is_dataclass(obj):
-        return {name: as_dict(getattr(obj, name)) for name in _field_names(kind)}
+        return {name: as_dict(getattr(obj, name)) for name in field_names(kind)}
     return obj
 
 
 @cache
-def _field_names(kind: type) -> tuple[str, ...]:
+def field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's field names (dataclasses.fields is slow to ask once a row)."""
     return tuple(f.name for f in fields(kind))
 
 

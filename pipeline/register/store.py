@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -23,6 +23,7 @@ from sqlalchemy import Column, Table, case, create_engine, delete, event, func, 
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from ..serialize import field_names
 from ..text import fold
 from . import migrations, schema
 from .errors import RegisterError
@@ -371,7 +372,7 @@ def _task_values(task: TaskRow, task_id: str, doc_id: str, first_run: int, run_i
 
 def _shallow(row: object) -> dict:
     """A dataclass row as a dict, its lists left as they are (dataclasses.asdict copies them deeply)."""
-    return {f.name: getattr(row, f.name) for f in fields(row)}
+    return {name: getattr(row, name) for name in field_names(type(row))}
 
 
 def _counts(work: Plan, seen: int, failed: int) -> dict[str, int]:
