@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import atomic
-from .cells import csv_safe, plain
+from .cells import FORMULA_STARTS, csv_safe, plain
 from .columns import DOCUMENT_COLUMNS, IMPORT_COLUMNS, OBLIGATION_COLUMNS, REFERENCE_COLUMNS, TASK_COLUMNS, Column, keys
 from .tables import Tables
 from .xlsx import write_workbook
@@ -66,10 +66,18 @@ def _write_import(tables: Tables, out: Path) -> list[Path]:
 
 def write_csv(path: Path, frame: pd.DataFrame, columns: tuple[Column, ...]) -> Path:
     # Column by column: one list per column, no dict per row (a register holds tens of thousands of rows).
-    data = {c.key: [csv_safe(_typed(v, c.kind)) for v in _values(frame, c.key)] for c in columns}
+    data = {c.key: _csv_column(_values(frame, c.key), c.kind) for c in columns}
     with atomic.atomic_open(path, "w", encoding="utf-8-sig", newline="") as handle:
         pd.DataFrame(data, columns=keys(columns), dtype=object).to_csv(handle, index=False, lineterminator="\r\n")
     return path
+
+
+def _csv_column(values: list[Any], kind: str) -> list[Any]:
+    if kind in ("int", "float"):
+        return [csv_safe(_typed(v, kind)) for v in values]
+    # Text, most cells, taken as it is (csv_safe's answer for text, without its general path).
+    return [("'" + v if v.startswith(FORMULA_STARTS) else v) if type(v) is str else csv_safe(_typed(v, kind))
+            for v in values]
 
 
 def write_parquet(path: Path, frame: pd.DataFrame, columns: tuple[Column, ...]) -> Path:

@@ -52,9 +52,17 @@ def canonical_units(obligations: pd.DataFrame) -> pd.DataFrame:
     known = dict(zip(folded[with_id], frame.loc[with_id, "unit_id"]))
     frame.loc[~with_id, "unit"] = [known.get(k, u) for k, u in zip(folded[~with_id], frame.loc[~with_id, "unit"])]
     key = frame["unit"].where(frame["unit"].isin(known.values()), frame["unit"].map(fold))
-    spelling = frame.groupby(key)["unit"].agg(lambda s: s.mode().min())
-    frame["unit"] = key.map(spelling)
+    frame["unit"] = key.map(_modes(key, frame["unit"]))
     return frame
+
+
+def _modes(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """Per key, its most frequent non-null value, the smallest of equally frequent ones (what
+    `groupby(keys).agg(lambda s: s.mode().min())` gives, without a Python call per group)."""
+    pairs = pd.DataFrame({"key": keys.to_numpy(), "value": values.to_numpy()}).dropna()
+    counted = pairs.value_counts(sort=False).reset_index(name="n")
+    ranked = counted.sort_values(["key", "n", "value"], ascending=[True, False, True], kind="stable")
+    return ranked.drop_duplicates("key").set_index("key")["value"]
 
 
 def _documents_base(snapshot: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -115,7 +123,7 @@ def _obligations(obligations: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame
         return pd.DataFrame(columns=columns)
     merged = obligations[["task_id", "unit", "unit_name", "unit_id", "role"]].merge(
         tasks.drop(columns=["unit_list"]), on="task_id", how="inner")
-    names = merged.groupby("unit")["unit_name"].agg(lambda s: s.dropna().mode().min() if s.notna().any() else None)
+    names = _modes(merged["unit"], merged["unit_name"])
     merged["unit_name"] = merged["unit"].map(lambda u: names.get(u) or u)
     merged["_due"] = merged["next_due"].map(lambda d: d or date.max)
     merged = merged.sort_values(["unit", "_due", "task_id"], kind="stable")
@@ -124,12 +132,13 @@ def _obligations(obligations: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame
 
 def _documents(docs: pd.DataFrame, tasks: pd.DataFrame, files: pd.DataFrame) -> pd.DataFrame:
     docs = docs.reset_index(drop=True)
-    counts = {k: tasks.groupby("doc_id")["status"].agg(fn) if not tasks.empty else pd.Series(dtype=int)
-              for k, fn in (("tasks", lambda s: int((s != "withdrawn").sum())),
-                            ("open_tasks", lambda s: int((~s.isin(CLOSED_STATUSES)).sum())),
-                            ("overdue_tasks", lambda s: int((s == "overdue").sum())))}
-    for name, series in counts.items():
-        docs[name] = docs["doc_id"].map(series).fillna(0).astype(int)
+    status = tasks["status"] if not tasks.empty else pd.Series(dtype=object)
+    flags = pd.DataFrame({"doc_id": tasks["doc_id"] if not tasks.empty else pd.Series(dtype=object),
+                          "tasks": status != "withdrawn", "open_tasks": ~status.isin(CLOSED_STATUSES),
+                          "overdue_tasks": status == "overdue"})
+    counts = flags.groupby("doc_id").sum()
+    for name in ("tasks", "open_tasks", "overdue_tasks"):
+        docs[name] = docs["doc_id"].map(counts[name]).fillna(0).astype(int)
     dupes = files[(files["role"] == "duplicate") & (files["state"] == "present")].groupby("doc_id")["shown"].agg(sorted)
     docs["duplicates"] = docs["doc_id"].map(lambda d: list(dupes.get(d, [])))
     docs["pages"] = docs["pages"].map(_int)
