@@ -94,17 +94,31 @@ def _wrapped_at(lines: list[Line], i: int, hr: HeaderRules) -> Optional[list[tup
     on the right) at the end of it."""
     if lines[i].motto:
         return None
-    letters, at = bare_letters(lines[i].text)
+    text = lines[i].text
+    letters, at, cut = _tail_letters(text, hr.motto_longest)
     # Only a tail of the line shorter than a motto can be a motto's beginning.
     for p in range(max(0, len(letters) - hr.motto_longest + 1), len(letters)):
-        if not _word_start(lines[i].text, at[p]):
+        if not _word_start(text, at[p]):
             continue  # a motto starts a word
         for motto in hr.motto_letters:
             if len(letters) - p < len(motto) and motto.startswith(letters[p:]):
-                rest = _continued(lines, i + 1, motto[len(letters) - p:], right=p > 0)
+                right = p > 0 or any(c.isalpha() for c in text[:cut])  # letters before it on the line
+                rest = _continued(lines, i + 1, motto[len(letters) - p:], right=right)
                 if rest is not None:
-                    return [(at[p], len(lines[i].text)), *rest]
+                    return [(at[p], len(text)), *rest]
     return None
+
+
+def _tail_letters(text: str, count: int) -> tuple[str, list[int], int]:
+    """bare_letters of the shortest tail of `text` holding `count` letters (or of all of it), with
+    offsets in `text`, and where the tail starts: a long paragraph is not keyed whole for its end."""
+    size = 2 * count
+    while True:
+        cut = max(0, len(text) - size)
+        letters, at = bare_letters(text[cut:])
+        if len(letters) >= count or cut == 0:
+            return letters, [a + cut for a in at], cut
+        size *= 2  # doubling: a line of few letters costs a few passes, not one per step
 
 
 def _continued(lines: list[Line], j: int, need: str, right: bool) -> Optional[list[tuple[int, int]]]:
