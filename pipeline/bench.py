@@ -83,15 +83,21 @@ class Bench:
 
     def run(self, args: list[str], name: str, repeat: Optional[int] = None, keep_last: bool = False) -> list["Timed"]:
         """`python -m pipeline ARGS`, timed, `repeat` times, each into a fresh work/<name>-<k>/ (the
-        last one kept when `keep_last`, for a look at what the run produced)."""
+        last one kept when `keep_last`, for a look at what the run produced); then once more, untimed,
+        for its memory (the last item: `timings` and `memory` tell them apart)."""
         runs, count = [], repeat or self.repeat
-        for k in range(count):
+        for k in range(count + 1):
             out = self.work / f"{name}-{k}"
             shutil.rmtree(out, ignore_errors=True)
-            runs.append(timed_process([sys.executable, "-m", "pipeline"] + args + ["--out", str(out)]))
+            runs.append(timed_process([sys.executable, "-m", "pipeline"] + args + ["--out", str(out)], pss=k == count))
             if not (keep_last and k == count - 1):
                 shutil.rmtree(out, ignore_errors=True)
         return runs
+
+
+def timings(runs: list["Timed"]) -> list["Timed"]:
+    """The timed runs of Bench.run (not its memory run)."""
+    return [r for r in runs if not r.pss_sampled]
 
 
 @dataclass
@@ -102,15 +108,19 @@ class Timed:
     cpu_seconds: float = 0.0  # user + system time of the process and its children: load-independent
     peak_pss_mb: float = 0.0  # the tree's summed PSS: each shared page split among its sharers (memory used)
     peak_process_mb: float = 0.0  # the largest single process's RSS (what time -v and getrusage report)
+    pss_sampled: bool = False  # a memory run: its PSS sampled, its time not a timing
 
 
-def timed_process(argv: list[str]) -> Timed:
-    """Wall time, exit code and the peak of the summed RSS of the process and its children."""
+def timed_process(argv: list[str], pss: bool = False) -> Timed:
+    """Wall time, exit code and the peak of the summed RSS of the process and its children; with
+    `pss`, the peak of their summed PSS too. Reading PSS makes the kernel walk each process's page
+    tables (about 28 ms a look at a --jobs 2 run's three processes, a quarter of a core at one look
+    every 50 ms): a run whose time is taken is not slowed by it, its memory is taken in a run of its own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONGVAN_")}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = _RssSampler(proc.pid)
+    peak = _RssSampler(proc.pid, pss)
     peak.start()
     _, err = proc.communicate()
     seconds = time.perf_counter() - start
@@ -120,24 +130,25 @@ def timed_process(argv: list[str]) -> Timed:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Timed(seconds, round(peak.peak / 2**20, 1), proc.returncode, round(cpu, 2),
-                 round(peak.peak_pss / 2**20, 1), round(peak.peak_process / 2**20, 1))
+                 round(peak.peak_pss / 2**20, 1), round(peak.peak_process / 2**20, 1), pss)
 
 
 class _RssSampler(threading.Thread):
-    """Polls a process tree's memory every 50 ms: summed RSS, summed PSS and the largest RSS.
+    """Polls a process tree's memory every 50 ms: summed RSS, summed PSS (when asked) and the largest RSS.
 
     Workers forked from a driver that loaded the models share those pages: summed RSS counts them
     once per process, PSS (from /proc/PID/smaps_rollup) splits each shared page among its sharers,
     so the summed PSS is the memory the run takes from the machine.
     """
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, pss: bool = True) -> None:
         super().__init__(daemon=True)
-        self.pid, self.peak, self.peak_pss, self.peak_process, self.done = pid, 0, 0, 0, threading.Event()
+        self.pid, self.pss, self.done = pid, pss, threading.Event()
+        self.peak = self.peak_pss = self.peak_process = 0
 
     def run(self) -> None:
         while not self.done.wait(0.05):
-            rss, pss, largest = _tree_memory(self.pid)
+            rss, pss, largest = _tree_memory(self.pid, self.pss)
             self.peak, self.peak_pss = max(self.peak, rss), max(self.peak_pss, pss)
             self.peak_process = max(self.peak_process, largest)
 
@@ -146,30 +157,31 @@ class _RssSampler(threading.Thread):
         self.join()
 
 
-def _tree_memory(pid: int) -> tuple[int, int, int]:
-    """(summed RSS, summed PSS, largest RSS) in bytes of `pid` and its descendants."""
+def _tree_memory(pid: int, pss: bool = True) -> tuple[int, int, int]:
+    """(summed RSS, summed PSS or 0, largest RSS) in bytes of `pid` and its descendants."""
     pids = [pid] + _descendants(pid)
     rss = [_status_kb(p, "VmRSS") * 1024 for p in pids]
-    pss = [_pss_kb(p) * 1024 for p in pids]
-    return sum(rss), sum(pss), max(rss, default=0)
+    return sum(rss), sum(_pss_kb(p) * 1024 for p in pids) if pss else 0, max(rss, default=0)
 
 
 def _descendants(pid: int) -> list[int]:
-    try:
-        import psutil
+    """Children of each thread of the process, recursively, from /proc (a few small files: psutil
+    scans every process of the machine for its parent, ten times the cost); psutil where /proc has none."""
+    if not Path(f"/proc/{pid}/task").is_dir():
+        try:
+            import psutil
 
-        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
-    except ImportError:  # /proc: children of each thread of the process, recursively
-        found, todo = [], [pid]
-        while todo:
-            current = todo.pop()
-            for task in Path(f"/proc/{current}/task").glob("*/children"):
-                kids = [int(k) for k in _read(str(task)).split()]
-                found += kids
-                todo += kids
-        return found
-    except Exception:  # noqa: BLE001 - the process ended between two looks
-        return []
+            return [c.pid for c in psutil.Process(pid).children(recursive=True)]
+        except Exception:  # noqa: BLE001 - no psutil, or the process ended between two looks
+            return []
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            kids = [int(k) for k in _read(str(task)).split()]
+            found += kids
+            todo += kids
+    return found
 
 
 def _status_kb(pid: int, field_name: str) -> int:
@@ -224,9 +236,10 @@ def measure_e2e(bench: Bench) -> dict:
             bench.log(f"bench: e2e {fmt} x{len(files)} --jobs {jobs}")
             runs = bench.run(["run", *_folders(files), "--jobs", str(jobs), "--today", TODAY], f"e2e-{fmt}-j{jobs}",
                              keep_last=jobs == 2)
-            seconds = median([r.seconds for r in runs])
-            row["jobs"][str(jobs)] = {"seconds": seconds, "runs": [round(r.seconds, 2) for r in runs],
-                                      "cpu_seconds": median([r.cpu_seconds for r in runs]),
+            timed = timings(runs)
+            seconds = median([r.seconds for r in timed])
+            row["jobs"][str(jobs)] = {"seconds": seconds, "runs": [round(r.seconds, 2) for r in timed],
+                                      "cpu_seconds": median([r.cpu_seconds for r in timed]),
                                       "documents_per_s": round(len(files) / seconds, 1),
                                       "pages_per_s": round(pages / seconds, 1),
                                       **_memory(runs)}
@@ -434,10 +447,11 @@ def measure_rerun(bench: Bench) -> dict:
     for _ in range(max(1, bench.repeat - 2)):  # each one rewrites every export of the whole register
         bench.log("bench: rerun, nothing changed")
         runs.append(timed_process(again_args))
+    memory = timed_process(again_args, pss=True)
     shutil.rmtree(out, ignore_errors=True)
     return {"documents": len(docs), "command": "pipeline.ops.nightly" if nightly else "congvan run",
             "first_pass_s": round(first.seconds, 2), "seconds": median([r.seconds for r in runs]),
-            "runs": [round(r.seconds, 2) for r in runs], **_memory(runs)}
+            "runs": [round(r.seconds, 2) for r in runs], **_memory(runs + [memory])}
 
 
 def _linked(files: list[Path], folder: Path) -> Path:
@@ -468,9 +482,10 @@ def measure_scaling(bench: Bench) -> dict:
         bench.log(f"bench: scaling x{len(docs)}")
         repeat = bench.repeat if key == "small" else max(1, bench.repeat - 2)
         runs = bench.run(["run", *_folders(docs), "--jobs", "2", "--today", TODAY], f"scale-{key}", repeat)
-        out[key] = {"documents": len(docs), "seconds": median([r.seconds for r in runs]),
-                    "runs": [round(r.seconds, 2) for r in runs], **_memory(runs),
-                    "documents_per_s": round(len(docs) / median([r.seconds for r in runs]), 1)}
+        timed = timings(runs)
+        out[key] = {"documents": len(docs), "seconds": median([r.seconds for r in timed]),
+                    "runs": [round(r.seconds, 2) for r in timed], **_memory(runs),
+                    "documents_per_s": round(len(docs) / median([r.seconds for r in timed]), 1)}
     out["ratio"] = round(out["large"]["seconds"] / out["small"]["seconds"], 2)
     return out
 
