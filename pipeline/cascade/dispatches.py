@@ -122,15 +122,16 @@ def from_documents(docs: Iterable[Any]) -> list[Dispatch]:
 def from_tables(tables: Any) -> list[Dispatch]:
     """The register's tables (`register.tables.Tables`): active documents, tasks not withdrawn."""
     units: dict[str, list[str]] = {}
-    for ob in tables.obligations.to_dict("records"):
+    for ob in _records(tables.obligations, "task_id", "unit_name", "unit"):
         units.setdefault(ob["task_id"], []).append(ob.get("unit_name") or ob["unit"])
     tasks: dict[str, list[DispatchTask]] = {}
-    for t in sorted(tables.tasks.to_dict("records"), key=lambda t: (t["doc_id"], t["position"] or 0)):
+    rows = _records(tables.tasks, "task_id", "doc_id", "position", "status", "text", "deadline")
+    for t in sorted(rows, key=lambda t: (t["doc_id"], t["position"] or 0)):
         if t["status"] != "withdrawn":
             task = DispatchTask(str(t["task_id"]), t["text"] or "", _iso(t["deadline"]), tuple(units.get(t["task_id"], [])))
             tasks.setdefault(t["doc_id"], []).append(task)
     cites: dict[str, list[Citation]] = {}
-    for r in tables.references.to_dict("records"):
+    for r in _records(tables.references, "doc_id", "number", "date", "issuer", "relation", "type"):
         if _text(r["number"]):
             cites.setdefault(r["doc_id"], []).append(
                 Citation(r["number"], _text(r["date"]), _text(r["issuer"]), _text(r["relation"]) or "cites",
@@ -139,7 +140,14 @@ def from_tables(tables: Any) -> list[Dispatch]:
                      number=_text(d["number"]), issuer=_text(d["issuer"]), issuer_parent=_text(d["issuer_parent"]),
                      issue_date=_text(d["issue_date"]), doc_type=_text(d["doc_type"]), subject=_text(d["subject"]),
                      citations=tuple(cites.get(d["doc_id"], [])), tasks=tuple(tasks.get(d["doc_id"], [])))
-            for d in tables.documents.to_dict("records") if d["state"] == "active"]
+            for d in _records(tables.documents, "doc_id", "state", "number", "issuer", "issuer_parent", "issue_date",
+                              "doc_type", "subject") if d["state"] == "active"]
+
+
+def _records(frame: Any, *names: str) -> list[dict]:
+    """The rows of a table as dicts of the named columns only (boxing every cell of every column
+    would cost several times more)."""
+    return frame[[n for n in names if n in frame.columns]].to_dict("records")
 
 
 def _iso(value: Any) -> Optional[str]:

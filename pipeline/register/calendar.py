@@ -36,12 +36,16 @@ def write_calendars(tables: Tables, out_dir: str | Path) -> list[Path]:
     stamp = _stamp(tables)
     written, names = [], set()
     live = tables.obligations[tables.obligations["status"] != "withdrawn"]
-    for unit, group in live.groupby("unit", sort=True):
-        name = unit_filename(str(unit), names)
+    by_unit: dict[str, list[dict]] = {}  # grouped here: a DataFrame per unit costs more than its rows
+    for r in live[["unit", "unit_name", "task_id", "role"]].to_dict("records"):
+        if isinstance(r["unit"], str):
+            by_unit.setdefault(r["unit"], []).append(r)
+    for unit in sorted(by_unit):
+        group = by_unit[unit]
+        name = unit_filename(unit, names)
         names.add(name)
-        events = [e for r in group.to_dict("records")
-                  for e in task_events(tasks[r["task_id"]], r["role"], stamp)]
-        title = str(group["unit_name"].iloc[0] or unit)
+        events = [e for r in group for e in task_events(tasks[r["task_id"]], r["role"], stamp)]
+        title = str(group[0]["unit_name"] or unit)
         atomic.write_bytes(folder / name, calendar_text(title, events).encode("utf-8"))
         written.append(folder / name)
     for stale in folder.glob("*.ics"):

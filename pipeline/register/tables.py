@@ -191,14 +191,21 @@ UNIT_COUNT_COLUMNS = ["unit", "unit_name", "total", "open_total", "overdue", "du
 
 def unit_counts(tables: Tables) -> pd.DataFrame:
     """Per unit: its tasks (withdrawn left out), those still open, and each status."""
-    rows = []
     obligations = tables.obligations[tables.obligations["status"] != "withdrawn"] if not tables.obligations.empty \
         else tables.obligations
-    for unit, group in obligations.groupby("unit", sort=False):
-        counts = group.drop_duplicates("task_id")["status"].value_counts()
-        row = {"unit": unit, "unit_name": group["unit_name"].iloc[0], "total": int(counts.sum()),
-               "open_total": int(sum(counts.get(s, 0) for s in ("overdue", "due_soon", "open", "no_deadline")))}
-        row.update({s: int(counts.get(s, 0)) for s in ("overdue", "due_soon", "open", "no_deadline", "done")})
+    # Each unit's tasks once, counted by status, without a DataFrame per unit.
+    per_task = obligations.drop_duplicates(["unit", "task_id"])
+    counts: dict[Any, dict[str, int]] = {}
+    for (unit, status), n in per_task.groupby(["unit", "status"], sort=False).size().items():
+        counts.setdefault(unit, {})[status] = n
+    rows = []
+    for unit, name in obligations.drop_duplicates("unit")[["unit", "unit_name"]].itertuples(index=False):
+        if pd.isna(unit):
+            continue  # as groupby leaves it out
+        by_status = counts.get(unit, {})
+        row = {"unit": unit, "unit_name": name, "total": int(sum(by_status.values())),
+               "open_total": int(sum(by_status.get(s, 0) for s in ("overdue", "due_soon", "open", "no_deadline")))}
+        row.update({s: int(by_status.get(s, 0)) for s in ("overdue", "due_soon", "open", "no_deadline", "done")})
         rows.append(row)
     frame = pd.DataFrame(rows, columns=UNIT_COUNT_COLUMNS)
     return frame.sort_values("unit_name", key=lambda s: s.map(fold), kind="stable").reset_index(drop=True)
