@@ -20,9 +20,9 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from .. import atomic
-from .cells import is_formula_like, plain, xlsx_text
+from .cells import FORMULA_STARTS, is_formula_like, plain, xlsx_text
 from .columns import (DOCUMENT_COLUMNS, OBLIGATION_COLUMNS, REFERENCE_COLUMNS, STATUS_LABELS, TASK_COLUMNS,
-                      Column, label)
+                      VALUE_LABELS, Column, label)
 from .tables import Tables
 
 SHEETS = ("Tổng hợp", "Nhiệm vụ", "Theo đơn vị", "Văn bản", "Văn bản dẫn chiếu")
@@ -81,11 +81,19 @@ def _table(sheet, frame: pd.DataFrame, columns: tuple[Column, ...], formats: _Fo
     for c, column in enumerate(columns):
         sheet.write_string(0, c, column.header, formats.header)
     rows = len(frame)
-    values = [frame[column.key].tolist() if column.key in frame else [None] * rows for column in columns]
-    kinds = [(c, column.key, column.kind, column.kind in ("long", "list")) for c, column in enumerate(columns)]
+    write = sheet.write_string
+    cols = []
+    for c, column in enumerate(columns):
+        wrapped = column.kind in ("long", "list")
+        cols.append((c, frame[column.key].tolist() if column.key in frame else [None] * rows, column.key, column.kind,
+                     wrapped, VALUE_LABELS.get(column.key), formats.wrap if wrapped else formats.top))
     for r in range(rows):  # row by row: constant_memory writes each row out when the next one starts
-        for c, key, kind, wrapped in kinds:
-            _put(sheet, r + 1, c, label(key, plain_or_date(values[c][r])), kind, wrapped, formats)
+        for c, values, key, kind, wrapped, labels, text_format in cols:
+            value = values[r]
+            if type(value) is str and value and not value.startswith(FORMULA_STARTS):  # most cells: plain text
+                write(r + 1, c, xlsx_text(labels.get(value, value) if labels else value), text_format)
+            else:
+                _put(sheet, r + 1, c, label(key, plain_or_date(value)), kind, wrapped, formats)
     _layout(sheet, frame, columns)
 
 
