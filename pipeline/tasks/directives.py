@@ -72,9 +72,14 @@ def is_closing(text: str) -> bool:
 
 def _title_like(text: str) -> bool:
     """Titles and page furniture: all capitals, or too short to name an action and its object."""
-    words = [w for w in text.split() if any(c.isalpha() for c in w)]
+    words = 0
+    for w in text.split():  # five words with letters are enough to know: a paragraph is not scanned whole
+        if any(c.isalpha() for c in w):
+            words += 1
+            if words == 5:
+                break
     head = [c for c in text[:80] if c.isalpha()]
-    return len(words) < 5 or sum(c.isupper() for c in head) > 0.7 * len(head)
+    return words < 5 or sum(c.isupper() for c in head) > 0.7 * len(head)
 
 
 def _verdict(kind: str, found) -> Verdict:
