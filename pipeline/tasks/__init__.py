@@ -38,6 +38,14 @@ class _Env:
 
 def extract_tasks(doc: Document) -> Document:
     """Fill doc.tasks from doc.outline, doc.frame and doc.blocks (see the module docstring)."""
+    directives.forget()
+    try:
+        return _extract(doc)
+    finally:
+        directives.forget()
+
+
+def _extract(doc: Document) -> Document:
     found = [c for c in candidates(doc) if not c.context.skip]
     tasks = [c for c in found if _is_task(c)]
     if not tasks:  # the closing formula counts when it is the only directive

@@ -90,7 +90,26 @@ def _verdict(kind: str, found) -> Verdict:
 
 
 def act(sentence: str) -> Optional[tuple[str, float, str]]:
-    """(action, confidence, how) when the sentence asks for action, else None."""
+    """(action, confidence, how) when the sentence asks for action, else None.
+
+    Kept for the document being read: its kind, its assignees and its lead-ins ask of the same
+    sentences again (half of the calls); `forget` starts the next document afresh."""
+    try:
+        return _ACTS[sentence]
+    except KeyError:
+        found = _ACTS[sentence] = _act(sentence)
+        return found
+
+
+_ACTS: dict[str, Optional[tuple[str, float, str]]] = {}
+
+
+def forget() -> None:
+    """Drop the answers kept for the last document."""
+    _ACTS.clear()
+
+
+def _act(sentence: str) -> Optional[tuple[str, float, str]]:
     grounds = patterns().single["grounds_start"]
     for start in _clause_starts(sentence):
         clause = sentence[start:]
