@@ -121,8 +121,10 @@ def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     written) instead of each loading its own.
     """
     warm()
-    gc.collect()  # then what the workers inherit is frozen: never scanned by their collectors (nor
-    gc.freeze()   # copied from the parent's pages for it); an export's frozen_heap releases it after
+    # What the workers inherit is frozen: their collectors never scan it (nor copy the parent's pages
+    # to do so). Again here, not only in warm(): an export's frozen_heap releases every frozen object.
+    gc.collect()
+    gc.freeze()
     with ProcessPoolExecutor(max_workers=jobs, initializer=warm) as pool:
         yield pool
 

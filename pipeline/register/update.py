@@ -6,6 +6,7 @@ Outputs come from the store, not from this run's files alone, so they always sho
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 from concurrent.futures import Executor
 from contextlib import contextmanager
@@ -132,7 +133,7 @@ def _save_stamp(out: Path, stamp: str, written: list[Path]) -> None:
 def preload() -> None:
     """Import what the exports import only when first written (the cascade sheet and section, with
     networkx): a run calls this before forking its workers, which then write their parts at once."""
-    from ..cascade import exports  # noqa: F401
+    importlib.import_module("..cascade.exports", __package__)
 
 
 def write_part(tables: Tables, out: Path, formats: Iterable[str]) -> list[Path]:
@@ -152,20 +153,23 @@ def frozen_heap() -> Iterator[None]:
     """The objects alive now (the tables, hundreds of thousands of cells) left out of the cyclic
     collector's scans while the exports make their millions of short-lived ones: its full scans
     would otherwise walk the tables again and again (about a sixth of the workbook's time).
-    Released after, so that nothing frozen outlives its use in a long-running process."""
-    if _FROZEN:  # within an outer one: that one releases
+    Released after (all of it: the collector cannot release part, so the rules frozen by run.warm go
+    too, and run.worker_pool freezes again before its next fork), so that no garbage frozen with them
+    outlives its use in a long-running process."""
+    global _frozen
+    if _frozen:  # within an outer one: that one releases
         yield
         return
     gc.freeze()
-    _FROZEN.append(True)
+    _frozen = True
     try:
         yield
     finally:
-        _FROZEN.pop()
+        _frozen = False
         gc.unfreeze()
 
 
-_FROZEN: list[bool] = []
+_frozen = False
 
 
 def load_tables(db: Optional[str], out_dir: str | Path, today: date, soon_days: int = DUE_SOON_DAYS) -> Tables:
