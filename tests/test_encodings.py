@@ -13,10 +13,11 @@ from io import BytesIO
 
 import docx
 import pytest
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from pipeline.ingest import encodings, ingest, marks, txt
+from pipeline.ingest import docstyles, encodings, ingest, marks, txt
 
 from .conftest import CORPUS, ROOT, corpus_stems
 
@@ -126,6 +127,23 @@ def test_font_inherited_from_the_normal_style_is_a_hint(tmp_path):
     path = tmp_path / "styled.docx"
     path.write_bytes(_docx([[("Kݧnh göi: c¸c tr\u00adêng".replace("Kݧnh", "KÝnh"), None)]], normal_font=".VnTime"))
     assert ingest(path).blocks[0].text == "Kính gửi: các trường"
+
+
+def test_a_shared_style_sheet_serves_only_documents_with_the_same_one(tmp_path):
+    """Style sheets are parsed once per distinct content (docstyles): the same legacy bytes read
+    as TCVN3 under a .VnTime Normal style and stay as they are under the default one, whichever
+    document came first, and python-docx's own documents (written here) never share a sheet."""
+    typed = "Sè 24/SGD§T-VP"  # too short for the text alone to tell: only the font says TCVN3
+    legacy, plain = tmp_path / "legacy.docx", tmp_path / "plain.docx"
+    legacy.write_bytes(_docx([[(typed, None)]], normal_font=".VnTime"))
+    plain.write_bytes(_docx([[(typed, None)]]))
+    for _ in range(2):
+        assert ingest(legacy).blocks[0].text == "Số 24/SGDĐT-VP"
+        assert ingest(plain).blocks[0].text == typed
+    sheets = [docstyles.open_document(p.read_bytes()).part.part_related_by(RT.STYLES).element
+              for p in (plain, plain, legacy)]
+    assert sheets[0] is sheets[1] and sheets[0] is not sheets[2]
+    assert docx.Document().styles.element is not docx.Document().styles.element
 
 
 def test_unicode_text_under_a_legacy_font_name_is_left_alone(tmp_path):

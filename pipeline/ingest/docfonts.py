@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from . import encodings
+from . import docstyles, encodings
 from .docxparts import qn
 
 _UNICODE_VIETNAMESE = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
@@ -25,33 +25,17 @@ class RunFonts:
     """Converts the text of each w:t by its run's font; counts what it converted, for a warning."""
 
     def __init__(self, document) -> None:
-        self.styles: dict[str, object] = {}
-        self.default_style = None
-        self.default_font = None
+        try:
+            sheet = docstyles.derived(document, "fonts", _Sheet)
+        except (KeyError, AttributeError, NotImplementedError):
+            sheet = _Sheet(None)
+        self.styles = sheet.styles  # shared by the documents with this sheet: read only
+        self.default_style, self.default_font = sheet.default_style, sheet.default_font
         self.converted: Counter[str] = Counter()
         self._cache: dict[tuple, str | None] = {}
         self._body = document.element
         self._verdicts: dict[str, bool] | None = None
-        try:
-            root = document.part.styles.element
-        except (KeyError, AttributeError, NotImplementedError):
-            root = None
-        if root is not None:
-            self._read_styles(root)
-        self.active = self._any_legacy_font(document, root)
-
-    def _read_styles(self, root) -> None:
-        for style in root.iterchildren(qn("w:style")):  # styles sit directly under w:styles
-            self.styles[style.get(qn("w:styleId"))] = style
-            if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true", "on"):
-                self.default_style = style.get(qn("w:styleId"))
-        fonts = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
-        self.default_font = _font_name(fonts)
-
-    def _any_legacy_font(self, document, root) -> bool:
-        trees = [document.element] + ([root] if root is not None else [])
-        names = {_font_name(f) for tree in trees for f in tree.iter(qn("w:rFonts"))}
-        return any(encodings.font_encoding(name) for name in names if name)
+        self.active = sheet.legacy or _any_legacy_font(document.element)
 
     def text(self, t) -> str:
         """The text of one w:t element, converted when its run is set in a legacy font."""
@@ -111,6 +95,29 @@ class RunFonts:
 
     def warnings(self) -> list[str]:
         return [f"text of {n} run(s) converted from {what} to Unicode" for what, n in sorted(self.converted.items())]
+
+
+class _Sheet:
+    """What the runs' fonts need from a style sheet: styles by id, the defaults, any legacy font."""
+
+    def __init__(self, root) -> None:
+        self.styles: dict[str, object] = {}
+        self.default_style = self.default_font = None
+        self.legacy = False
+        if root is None:
+            return
+        for style in root.iterchildren(qn("w:style")):  # styles sit directly under w:styles
+            self.styles[style.get(qn("w:styleId"))] = style
+            if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true", "on"):
+                self.default_style = style.get(qn("w:styleId"))
+        fonts = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+        self.default_font = _font_name(fonts)
+        self.legacy = _any_legacy_font(root)
+
+
+def _any_legacy_font(tree) -> bool:
+    names = {_font_name(f) for f in tree.iter(qn("w:rFonts"))}
+    return any(encodings.font_encoding(name) for name in names if name)
 
 
 def _reads_as_legacy(text: str, encoding: str) -> bool:

@@ -4,7 +4,7 @@ Tables (the borderless header and signature tables real dispatches use, nested t
 one cell block per cell. Word's automatic numbering ("1.", "a)", "-") lives in numbering.xml, not in
 the paragraph text, so it is rebuilt here; otherwise the outline of most real .docx files is lost.
 The archive is checked for its expanded size before python-docx parses it (zip bombs), and the XML
-parser resolves no entities.
+parser resolves no entities. Documents are opened through docstyles (style sheets parsed once).
 """
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ import zipfile
 import zlib
 from io import BytesIO
 
-import docx as python_docx
 from lxml import etree
 
 from ..errors import DocumentError
 from ..model import Block, Style
-from . import docxparts
+from . import docstyles, docxparts
 from .docxparts import qn
 from .docfonts import RunFonts
 from .numbering import Numbering
@@ -29,7 +28,7 @@ MAX_RATIO = 200  # expanded / compressed, per member
 def read(data: bytes, path: str) -> tuple[list[Block], None, list[str]]:
     _check_archive(data, path)
     try:
-        document = python_docx.Document(BytesIO(data))
+        document = docstyles.open_document(data)
     except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError, etree.XMLSyntaxError) as e:
         raise DocumentError("E005", path, detail=_short(e)) from e
     fonts = RunFonts(document)
