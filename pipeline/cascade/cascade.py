@@ -25,7 +25,7 @@ from ..text import fold
 from .config import cascade_rules, share
 from .dispatches import Dispatch, DispatchTask, load
 from .errors import CascadeError
-from .graph import build_graph
+from .graph import build_graph, induced
 from .names import unit_is_issuer
 from .similarity import match_tasks
 
@@ -75,11 +75,12 @@ def implementing_graph(graph: nx.DiGraph) -> nx.DiGraph:
     """The register's documents with only the edges through which tasks come down.
 
     A graph of its own, not a view: a view's len() counts its nodes again on each call, and the
-    traversals below call it once per document (quadratic in a register of thousands).
+    traversals below call it once per document (quadratic in a register of thousands); and a view's
+    order is not the graph's (see graph.induced).
     """
     kinds = cascade_rules().implementing
-    inside = [n for n, a in graph.nodes(data=True) if a["in_register"]]
-    return nx.subgraph_view(graph.subgraph(inside), filter_edge=lambda s, t: graph.edges[s, t]["kind"] in kinds).copy()
+    inside = {n for n, a in graph.nodes(data=True) if a["in_register"]}
+    return induced(graph, inside, lambda edge: edge["kind"] in kinds)
 
 
 def restatements(docs: dict[str, Dispatch], chain: nx.DiGraph, threshold: float) -> nx.DiGraph:

@@ -15,6 +15,7 @@ from typing import Iterable, Optional
 import networkx as nx
 
 from .cascade import Link
+from .graph import induced
 
 KIND_LABELS = {"implements": "thực hiện", "based_on": "căn cứ", "amends": "sửa đổi, bổ sung",
                "replaces": "thay thế", "answers": "trả lời", "cites": "dẫn chiếu"}
@@ -27,7 +28,7 @@ def chain_trees(graph: nx.DiGraph) -> list[tuple[nx.DiGraph, list[str]]]:
     position = {n: i for i, n in enumerate(graph)}
     out = []
     for part in sorted(nx.weakly_connected_components(graph), key=lambda p: min(position[n] for n in p)):
-        dag = _acyclic(graph.subgraph(part))
+        dag = _acyclic(induced(graph, part))
         depth: dict[str, int] = {}
         parent: dict[str, str] = {}
         for node in reversed(list(nx.topological_sort(dag))):  # cited documents before their citers
