@@ -8,23 +8,24 @@ committing the register in batches as results come back, so a stopped run resume
 """
 from __future__ import annotations
 
+import gc
+import importlib
 import json
 import time
-from concurrent.futures import Executor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from . import atomic
-from .register.export import ALL_FORMATS
-from .register import Incoming, RegisterSummary, incoming, update_register
-from .register.rows import file_key
-from .register.store import Store
-from .register.update import preload, write_outputs
+from .register.rows import Incoming, file_key, incoming
 from .run import Result, collect, process_all, worker_pool
 from .serialize import document_record, failure_record
+
+if TYPE_CHECKING:
+    from .register.store import Store
+    from .register.update import RegisterSummary
 
 
 @dataclass
@@ -63,13 +64,13 @@ def run_batch(inputs: list[str], out_dir: str | Path, jobs: int = 1, keep_result
     summary = RunSummary(out_dir=str(out), files=len(paths), skipped=skipped)
     jsonl = formats is None or "jsonl" in formats
     with ExitStack() as stack:
-        if register and jobs > 1 and len(paths) > 1:
-            preload()  # the workers write exports at the end: what those import, they inherit
         pool = stack.enter_context(worker_pool(jobs)) if jobs > 1 and len(paths) > 1 else None
         documents, errors = (stack.enter_context(atomic.atomic_open(out / name)) if jsonl else None
                              for name in ("documents.jsonl", "errors.jsonl"))
         items = []
-        for result in process_all(paths, jobs=jobs, pool=pool):
+        for n, result in enumerate(process_all(paths, jobs=jobs, pool=pool)):
+            if n == 0 and register:  # the workers are forked by now: what only this process needs loads
+                _load_register()  # while they work, not before (they never import it)
             if result.status == "ok" and result.document is not None:
                 summary.ok += 1
                 summary.tasks += len(result.document.tasks)
@@ -82,21 +83,32 @@ def run_batch(inputs: list[str], out_dir: str | Path, jobs: int = 1, keep_result
                 _write_line(errors, failure_record(result.path, result.error or "", result.code))
             if keep_results:
                 summary.results.append(result)
+        if pool is not None:
+            pool.shutdown(wait=True)  # their memory is free before the store's work; exports fork their own
         if register:  # the register in one transaction: a run is recorded whole or not at all
-            summary.register = _register(items, paths, inputs, summary.failed, out, today, db, formats, pool)
+            summary.register = _register(items, paths, inputs, summary.failed, out, today, db, formats, jobs)
             summary.warnings += summary.register.warnings
     summary.seconds = time.perf_counter() - start
     return summary
 
 
+def _load_register() -> None:
+    """Import the register's store and exports (pandas, SQLAlchemy, networkx), and leave them, like
+    the rules, out of the collector's scans (this process keeps every result's rows until the end)."""
+    importlib.import_module(".register.update", __package__).preload()
+    gc.freeze()
+
+
 def _register(items: list[Incoming], paths: list[str], inputs: list[str], failed: int, out: Path,
-              today: Optional[date], db: Optional[str], formats: Optional[list[str]],
-              pool: Optional[Executor] = None) -> RegisterSummary:
+              today: Optional[date], db: Optional[str], formats: Optional[list[str]], jobs: int = 1) -> RegisterSummary:
+    from .register.export import ALL_FORMATS
+    from .register.update import update_register
+
     seen = {str(Path(p).resolve()) for p in paths}
     scope = [str(Path(i).resolve()) for i in inputs if Path(i).exists()]
     chosen = ALL_FORMATS if formats is None else [f for f in formats if f in ALL_FORMATS]
     return update_register(items, seen, scope, list(inputs), failed, out, today or date.today(), db,
-                           formats=chosen, pool=pool)
+                           formats=chosen, jobs=jobs)
 
 
 def _write_line(handle, record: dict) -> None:
@@ -119,6 +131,7 @@ def run_distributed(inputs: list[str], out_dir: str | Path, jobs: int = 1, sched
     inputs are made absolute, since the workers may run elsewhere.
     """
     from .ops.engines import DaskEngine, Journal, check_engine
+    from .register.store import Store
 
     check_engine(engine, scheduler)
     start, out = time.perf_counter(), Path(out_dir)
@@ -199,6 +212,9 @@ class _Commits:
 
     def finish(self, out: Path, formats: Optional[list[str]]) -> RegisterSummary:
         """The run's last transaction (removed files), then the register's exports and the dataset."""
+        from .register.export import ALL_FORMATS
+        from .register.update import RegisterSummary, write_outputs
+
         assert self.store is not None
         record = self.store.finish_run(self.run_id, self.seen, self.scope)
         chosen = ALL_FORMATS if formats is None else [f for f in formats if f in ALL_FORMATS]

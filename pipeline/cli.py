@@ -78,7 +78,7 @@ def run(
 ) -> None:
     """Process files and folders into the output directory and print a short summary."""
     from .batch import run_batch
-    from .register.query import parse_day
+    from .register.status import parse_day
 
     for item in inputs:
         if not Path(item).exists():
@@ -119,9 +119,10 @@ def tasks(
 ) -> None:
     """List the register's tasks, filtered by unit, due date and status."""
     from .register import query
+    from .register.status import parse_day
 
     try:
-        rows = query.tasks(db, out, query.parse_day(today), unit=unit, due_within=due_within, statuses=status)
+        rows = query.tasks(db, out, parse_day(today), unit=unit, due_within=due_within, statuses=status)
         typer.echo(query.render_tasks(rows, fmt))
     except PipelineError as e:
         _fail(str(e))
@@ -131,9 +132,10 @@ def tasks(
 def units(fmt: str = _FORMAT, out: str = _OUT, db: Optional[str] = _DB, today: Optional[str] = _TODAY) -> None:
     """List the units with their open, overdue, due-soon and done task counts."""
     from .register import query
+    from .register.status import parse_day
 
     try:
-        typer.echo(query.render_units(query.units(db, out, query.parse_day(today)), fmt))
+        typer.echo(query.render_units(query.units(db, out, parse_day(today)), fmt))
     except PipelineError as e:
         _fail(str(e))
 
@@ -142,9 +144,10 @@ def units(fmt: str = _FORMAT, out: str = _OUT, db: Optional[str] = _DB, today: O
 def docs(fmt: str = _FORMAT, out: str = _OUT, db: Optional[str] = _DB, today: Optional[str] = _TODAY) -> None:
     """List the register's documents with their task counts."""
     from .register import query
+    from .register.status import parse_day
 
     try:
-        typer.echo(query.render_docs(query.docs(db, out, query.parse_day(today)), fmt))
+        typer.echo(query.render_docs(query.docs(db, out, parse_day(today)), fmt))
     except PipelineError as e:
         _fail(str(e))
 
@@ -159,9 +162,10 @@ def done(
 ) -> None:
     """Mark a task done (kept across later runs), then refresh the outputs in --out."""
     from .register import query
+    from .register.status import parse_day
 
     try:
-        typer.echo(query.mark_done(db, out, task_id, query.parse_day(on), note, undo=undo, today=query.parse_day(today)))
+        typer.echo(query.mark_done(db, out, task_id, parse_day(on), note, undo=undo, today=parse_day(today)))
     except PipelineError as e:
         _fail(str(e))
 

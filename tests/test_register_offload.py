@@ -1,10 +1,12 @@
-"""A large register's exports are written without copying it to the run's workers (they are let go
-before the store's transaction): the same files as a small register's, whose largest exports the
-idle workers write."""
+"""A small register's largest exports are written by processes forked for them once the tables are
+built; a large one's all here, one after another: the same files either way. The run's workers are
+forked before the register's modules (pandas, SQLAlchemy) are imported, so they never hold them."""
 from __future__ import annotations
 
 import filecmp
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -30,18 +32,18 @@ def test_large_and_small_register_paths_write_the_same_exports(tmp_path, monkeyp
     inbox.mkdir()
     for path in sorted(CORPUS.glob("*.txt"))[:6]:
         shutil.copy(path, inbox / path.name)
+    forked = []
+    original = update._forked_writers
+
+    def spy(tables, count):
+        forked.append(count)
+        return original(tables, count)
+
+    monkeypatch.setattr(update, "_forked_writers", spy)
     small = run_batch([str(inbox)], tmp_path / "small", jobs=2, today=date(2024, 11, 20))
-    shut = []
-    original = update.write_outputs
-
-    def spy(store, out_dir, today, soon_days, formats, pool=None):
-        shut.append(pool)
-        return original(store, out_dir, today, soon_days, formats, pool)
-
     monkeypatch.setattr(update, "OFFLOAD_MAX_TASKS", 0)  # every register counts as large
-    monkeypatch.setattr(update, "write_outputs", spy)
     large = run_batch([str(inbox)], tmp_path / "large", jobs=2, today=date(2024, 11, 20))
-    assert shut == [None], "the workers are let go before the store's work, not handed the exports"
+    assert forked == [2, 0], "two writers forked for the small register, none for the large"
     assert small.tasks == large.tasks > 20 and small.failed == large.failed == 0
     for name in SAME_BYTES:
         assert filecmp.cmp(tmp_path / "small" / name, tmp_path / "large" / name, shallow=False), name
@@ -53,3 +55,11 @@ def _calendars(out: Path) -> dict[str, list[str]]:
     """Each unit's calendar, its lines but the stamp of when it was written (each run's own)."""
     return {p.name: [line for line in p.read_text(encoding="utf-8").splitlines() if not line.startswith("DTSTAMP")]
             for p in sorted((out / "calendar").glob("*.ics"))}
+
+
+def test_a_run_loads_the_register_modules_only_after_forking_its_workers():
+    code = ("import sys, pipeline.cli, pipeline.batch, pipeline.run, pipeline.register.status; "
+            "print(sorted(m for m in ('pandas', 'sqlalchemy', 'pyarrow', 'networkx') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=CORPUS.parent)
+    assert done.stdout.strip() == "[]"

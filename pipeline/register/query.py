@@ -31,16 +31,6 @@ UNIT_HEADERS = {"unit": "Mã / khóa", "unit_name": "Đơn vị", "total": "Tổ
                 "due_soon": "Sắp đến hạn", "open": "Còn hạn", "no_deadline": "Không có hạn", "done": "Đã xong"}
 
 
-def parse_day(value: Optional[str]) -> date:
-    """A reference or done date from the command line (default today)."""
-    if not value:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError as e:
-        raise RegisterError("R006", value=value) from e
-
-
 def tasks(db: Optional[str], out_dir: str | Path, today: date, unit: Optional[str] = None,
           due_within: Optional[int] = None, statuses: Sequence[str] = (), soon_days: int = DUE_SOON_DAYS) -> pd.DataFrame:
     """Tasks of the register, filtered; withdrawn ones only when asked for by status.

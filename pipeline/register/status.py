@@ -16,6 +16,8 @@ from typing import Optional
 
 from dateutil.rrule import rrulestr
 
+from .errors import RegisterError
+
 DUE_SOON_DAYS = 7
 
 # The rule we write for a recurrence when the stage gave no RRULE (day taken from the first deadline).
@@ -99,3 +101,13 @@ def task_status(due: Optional[date], today: date, done: bool = False, withdrawn:
 
 def days_left(due: Optional[date], today: date) -> Optional[int]:
     return None if due is None else (due - today).days
+
+
+def parse_day(value: Optional[str]) -> date:
+    """A reference or done date from the command line (default today)."""
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as e:
+        raise RegisterError("R006", value=value) from e

@@ -8,7 +8,8 @@ from __future__ import annotations
 import gc
 import importlib
 import json
-from concurrent.futures import Executor
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,42 +40,40 @@ class RegisterSummary:
 def update_register(items: list[Incoming], seen: set[str], scope: list[str], inputs: list[str], failed: int,
                     out_dir: str | Path, today: date, db: Optional[str] = None,
                     soon_days: int = DUE_SOON_DAYS, formats: Iterable[str] = ALL_FORMATS,
-                    pool: Optional[Executor] = None) -> RegisterSummary:
-    """Record one run's files (one transaction) and write every export into `out_dir`.
+                    jobs: int = 1) -> RegisterSummary:
+    """Record one run's files (one transaction) and write every export into `out_dir` (with `jobs`
+    processes, see `write_outputs`).
 
     `items` is emptied once recorded: the exports read the store, and a large run's rows should not
     stay in memory beside the tables the exports build.
     """
     store = Store.open(db, out_dir)
     try:
-        if pool is not None and store.task_count() + sum(len(i.tasks) for i in items) > OFFLOAD_MAX_TASKS:
-            pool.shutdown(wait=True)  # too large to copy to them: their memory is free before the store's work
-            pool = None
         record = store.sync(items, seen, scope, today, inputs, failed)
         items.clear()
-        outputs = write_outputs(store, out_dir, today, soon_days, formats, pool)
+        outputs = write_outputs(store, out_dir, today, soon_days, formats, jobs)
     finally:
         store.close()
     return RegisterSummary(run_id=record.run_id, database=store.shown_url, counts=record.counts,
                            warnings=record.warnings, outputs=outputs)
 
 
-# Exports a run's idle worker processes can write while this process writes the others: the
-# workbook, and the report with the calendars, are the two largest (about half the export time).
+# Exports written by processes forked for them while this process writes the others: the workbook,
+# and the report with the calendars, are the two largest (about half the export time).
 OFFLOADED = (frozenset({"xlsx"}), frozenset({"report", "calendar"}))
-# Each worker gets a copy of the tables (about 5 KB of memory a task): above this many tasks
-# `update_register` lets the workers go, before the store's transaction, and every export is written here.
+# Forked writers share the tables but each builds its export in memory of its own (the workbook's
+# cells: about 5 KB a task): above this many tasks every export is written here, one after another.
 OFFLOAD_MAX_TASKS = 20_000
 
 
 def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int = DUE_SOON_DAYS,
-                  formats: Iterable[str] = ALL_FORMATS, pool: Optional[Executor] = None) -> list[Path]:
+                  formats: Iterable[str] = ALL_FORMATS, jobs: int = 1) -> list[Path]:
     """register.xlsx, the CSV/Parquet tables and their dataset, import/, report.html and
     calendar/*.ics from the store (those named in `formats`).
 
-    With `pool` (a run's worker processes, idle by now), the largest exports are written there, in
-    parallel with the others; the tables are copied to them, so the caller passes a pool only for a
-    register of up to OFFLOAD_MAX_TASKS tasks.
+    With `jobs` > 1 and a register of up to OFFLOAD_MAX_TASKS tasks, the largest exports are written
+    by processes forked once the tables are built (they inherit them: nothing is copied), in parallel
+    with the others written here.
     """
     out, formats = Path(out_dir), set(formats)
     stamp = _outputs_stamp(store, today, soon_days, formats)
@@ -82,19 +81,21 @@ def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int
     if unchanged is not None:
         return unchanged
     tables = build(store.snapshot(), today, soon_days)
-    parts = [part & formats for part in OFFLOADED if pool is not None and part & formats]
+    offload = jobs > 1 and len(tables.tasks) <= OFFLOAD_MAX_TASKS
+    parts = [part & formats for part in OFFLOADED if offload and part & formats]
     try:
-        futures = [pool.submit(write_part, tables, out, part) for part in parts]
-        written = write_part(tables, out, formats.difference(*parts))
-        if "parquet" in formats:
-            written.append(write_dataset(out))
-        for future, part in zip(futures, parts):
-            try:
-                written += future.result()
-            except OSError:
-                raise
-            except Exception:  # noqa: BLE001 - a worker gone (killed, out of memory), a pool shut: write it here
-                written += write_part(tables, out, part)
+        with frozen_heap(), _forked_writers(tables, len(parts)) as pool:
+            futures = [pool.submit(_write_inherited, out, part) for part in parts] if pool else []
+            written = write_part(tables, out, formats.difference(*parts))
+            if "parquet" in formats:
+                written.append(write_dataset(out))
+            for future, part in zip(futures, parts):
+                try:
+                    written += future.result()
+                except OSError:
+                    raise
+                except Exception:  # noqa: BLE001 - a writer gone (killed, out of memory): write it here
+                    written += write_part(tables, out, part)
         _save_stamp(out, stamp, written)
     except OSError as e:
         raise RegisterError("R005", path=getattr(e, "filename", None) or out, detail=e.strerror or e) from e
@@ -132,8 +133,32 @@ def _save_stamp(out: Path, stamp: str, written: list[Path]) -> None:
 
 def preload() -> None:
     """Import what the exports import only when first written (the cascade sheet and section, with
-    networkx): a run calls this before forking its workers, which then write their parts at once."""
+    networkx): a run calls this while its files are processed, not on the way to its outputs."""
     importlib.import_module("..cascade.exports", __package__)
+
+
+@contextmanager
+def _forked_writers(tables: Tables, count: int) -> Iterator[Optional[Executor]]:
+    """`count` processes forked from this one at the first task, holding `tables` (for
+    `_write_inherited`); None when there are none to fork."""
+    global _inherited
+    if count == 0:
+        yield None
+        return
+    _inherited = tables
+    try:
+        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield pool
+    finally:
+        _inherited = None
+
+
+def _write_inherited(out: Path, formats: Iterable[str]) -> list[Path]:
+    assert _inherited is not None, "a writer not forked by _forked_writers"
+    return write_part(_inherited, out, formats)
+
+
+_inherited: Optional[Tables] = None
 
 
 def write_part(tables: Tables, out: Path, formats: Iterable[str]) -> list[Path]:
