@@ -35,12 +35,17 @@ def use_file(name: str, path: str | Path) -> None:
     _cache.pop(name, None)
 
 
+# libyaml's safe loader when PyYAML was built with it (the wheels are): the same documents, read about
+# ten times faster (the rule files took 0.1 s of every run's start-up with the pure-Python one).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @lru_cache(maxsize=None)
 def read(name: str) -> Any:
     """The parsed YAML of `rules/<name>.yaml`, or of the file `use_file` named (RulesError when broken)."""
     path = _overrides.get(name, RULES_DIR / f"{name}.yaml")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except FileNotFoundError as e:
         raise RulesError(f"{path}: rule file missing") from e
     except yaml.YAMLError as e:
