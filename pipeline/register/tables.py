@@ -47,13 +47,18 @@ def canonical_units(obligations: pd.DataFrame) -> pd.DataFrame:
     frame = obligations.copy()
     if frame.empty:
         return frame
-    folded = frame["unit_name"].fillna(frame["unit"]).map(fold)
+    folded = _folded(frame["unit_name"].fillna(frame["unit"]))
     with_id = frame["unit_id"].notna()
     known = dict(zip(folded[with_id], frame.loc[with_id, "unit_id"]))
     frame.loc[~with_id, "unit"] = [known.get(k, u) for k, u in zip(folded[~with_id], frame.loc[~with_id, "unit"])]
-    key = frame["unit"].where(frame["unit"].isin(known.values()), frame["unit"].map(fold))
+    key = frame["unit"].where(frame["unit"].isin(known.values()), _folded(frame["unit"]))
     frame["unit"] = key.map(_modes(key, frame["unit"]))
     return frame
+
+
+def _folded(names: pd.Series) -> pd.Series:
+    """`names.map(fold)`, folding each distinct name once (a register repeats its units thousands of times)."""
+    return names.map({name: fold(name) for name in names.unique()})
 
 
 def _modes(keys: pd.Series, values: pd.Series) -> pd.Series:
@@ -123,8 +128,8 @@ def _obligations(obligations: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame
         return pd.DataFrame(columns=columns)
     merged = obligations[["task_id", "unit", "unit_name", "unit_id", "role"]].merge(
         tasks.drop(columns=["unit_list"]), on="task_id", how="inner")
-    names = _modes(merged["unit"], merged["unit_name"])
-    merged["unit_name"] = merged["unit"].map(lambda u: names.get(u) or u)
+    names = _modes(merged["unit"], merged["unit_name"]).to_dict()
+    merged["unit_name"] = [names.get(u) or u for u in merged["unit"]]
     merged["_due"] = merged["next_due"].map(lambda d: d or date.max)
     merged = merged.sort_values(["unit", "_due", "task_id"], kind="stable")
     return merged[columns].reset_index(drop=True)
