@@ -79,7 +79,7 @@ def implementing_graph(graph: nx.DiGraph) -> nx.DiGraph:
     order is not the graph's (see graph.induced).
     """
     kinds = cascade_rules().implementing
-    inside = {n for n, a in graph.nodes(data=True) if a["in_register"]}
+    inside = [n for n, a in graph.nodes(data=True) if a["in_register"]]
     return induced(graph, inside, lambda edge: edge["kind"] in kinds)
 
 

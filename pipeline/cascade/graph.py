@@ -15,7 +15,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Callable, Container, Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 import networkx as nx
 
@@ -118,15 +118,18 @@ def find_nodes(graph: nx.DiGraph, number: str) -> list[str]:
     return [n for n, a in graph.nodes(data=True) if number_key(a["number"]) == wanted or number_key(n) == wanted]
 
 
-def induced(graph: nx.DiGraph, keep: Container[str], edge_ok: Optional[Callable[[dict], bool]] = None) -> nx.DiGraph:
-    """The subgraph on the nodes in `keep` (and the edges `edge_ok` accepts), a graph of its own, in
-    `graph`'s order. networkx's `subgraph` views walk a node set smaller than half the graph in the
-    set's order, which changes from one process to the next (string hashes are salted): every output
-    built from such a view (the cascade, the chain trees) would change from run to run."""
+def induced(graph: nx.DiGraph, nodes: Iterable[str], edge_ok: Optional[Callable[[dict], bool]] = None) -> nx.DiGraph:
+    """The subgraph on `nodes` (given in `graph`'s order) and the edges between them that `edge_ok`
+    accepts, a graph of its own, nodes and edges in `graph`'s order. networkx's `subgraph` views
+    walk a node set smaller than half the graph in the set's order, which changes from one process
+    to the next (string hashes are salted): every output built from such a view (the cascade, the
+    chain trees) would change from run to run. Costs the kept nodes' edges, not the graph's."""
+    order = list(nodes)
+    keep = set(order)
     sub = nx.DiGraph(**graph.graph)
-    sub.add_nodes_from((n, dict(a)) for n, a in graph.nodes(data=True) if n in keep)
-    sub.add_edges_from((s, t, dict(a)) for s, t, a in graph.edges(data=True)
-                       if s in keep and t in keep and (edge_ok is None or edge_ok(a)))
+    sub.add_nodes_from((n, dict(graph.nodes[n])) for n in order)
+    sub.add_edges_from((s, t, dict(a)) for s in order for t, a in graph.adj[s].items()
+                       if t in keep and (edge_ok is None or edge_ok(a)))
     return sub
 
 
@@ -138,7 +141,7 @@ def subgraph_for(graph: nx.DiGraph, number: str) -> nx.DiGraph:
     keep = set(found)
     for node in found:
         keep |= nx.descendants(graph, node) | nx.ancestors(graph, node)
-    return induced(graph, keep)
+    return induced(graph, [n for n in graph if n in keep])
 
 
 def graph_json(graph: nx.DiGraph) -> dict[str, list[dict]]:

@@ -28,7 +28,7 @@ def chain_trees(graph: nx.DiGraph) -> list[tuple[nx.DiGraph, list[str]]]:
     position = {n: i for i, n in enumerate(graph)}
     out = []
     for part in sorted(nx.weakly_connected_components(graph), key=lambda p: min(position[n] for n in p)):
-        dag = _acyclic(induced(graph, part))
+        dag = _acyclic(induced(graph, sorted(part, key=position.__getitem__)))
         depth: dict[str, int] = {}
         parent: dict[str, str] = {}
         for node in reversed(list(nx.topological_sort(dag))):  # cited documents before their citers
