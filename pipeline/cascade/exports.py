@@ -105,7 +105,10 @@ def outside_html(graph: nx.DiGraph) -> str:
 def report_fragment(dispatches: list[Dispatch], threshold: Optional[float] = None) -> str:
     """<section id="cascade"> for report.html: chain trees, cited documents the office lacks, the cascade."""
     graph = build_graph(dispatches)
-    found = links(dispatches, graph, threshold)
+    return _fragment(graph, links(dispatches, graph, threshold))
+
+
+def _fragment(graph: nx.DiGraph, found: list[Link]) -> str:
     return "\n".join([
         '<section id="cascade">', STYLE, "<h2>Chuỗi văn bản chỉ đạo</h2>",
         '<p class="hint">Mỗi văn bản nằm dưới văn bản mà nó thực hiện hoặc căn cứ; in nghiêng là văn bản chưa có trong sổ.</p>',
@@ -116,14 +119,21 @@ def report_fragment(dispatches: list[Dispatch], threshold: Optional[float] = Non
 
 def cascade_sheet(tables) -> pd.DataFrame:
     """The Excel "Cascade" sheet from the register's tables (`register.tables.Tables`); columns CASCADE_COLUMNS."""
-    from .dispatches import from_tables
-
-    dispatches = from_tables(tables)
-    return cascade_frame(links(dispatches, build_graph(dispatches)))
+    return cascade_frame(_cascade_of(tables)[1])
 
 
 def report_section(tables) -> str:
     """The report.html "Cascade" section from the register's tables."""
-    from .dispatches import from_tables
+    return _fragment(*_cascade_of(tables))
 
-    return report_fragment(from_tables(tables))
+
+def _cascade_of(tables) -> tuple[nx.DiGraph, list[Link]]:
+    """The citation graph and the cascade of the register's tables, computed once for them: a process
+    writing both the workbook and the report (a large register's run) builds them once."""
+    if "cascade" not in tables.derived:
+        from .dispatches import from_tables
+
+        dispatches = from_tables(tables)
+        graph = build_graph(dispatches)
+        tables.derived["cascade"] = (graph, links(dispatches, graph))
+    return tables.derived["cascade"]

@@ -7,7 +7,7 @@ status and next due date worked out for `today`. Columns follow `columns.py`; a 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Optional
 
@@ -30,6 +30,9 @@ class Tables:
     obligations: pd.DataFrame
     references: pd.DataFrame
     last_run: Optional[dict[str, Any]] = None
+    # What exports derive from the whole register and share (the cascade: the workbook's sheet and
+    # the report's section), computed once for these tables by whichever export comes first.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def build(snapshot: dict[str, pd.DataFrame], today: date, soon_days: int = st.DUE_SOON_DAYS) -> Tables:
