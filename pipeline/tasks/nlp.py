@@ -53,6 +53,8 @@ class _Edges:
     def is_start(self, offset: int) -> bool:
         if self.source is not None:
             return offset == 0 or self.source.is_start(self.at + offset)
+        if self._piece_start(offset):
+            return True  # a piece's first word starts with it: no segmentation needed to know
         self._segment_around(offset)
         return offset in self.starts or self._loose(offset)
 
@@ -65,9 +67,18 @@ class _Edges:
     def _loose(self, offset: int) -> bool:
         return any(a <= offset < b for a, b in self.loose)
 
-    def _segment_around(self, offset: int) -> None:
+    def _piece_start(self, offset: int) -> bool:
+        """Whether a piece begins at `offset` (asked of syllables only, never of the spaces after a cut)."""
+        i = bisect_right(self._pieces(), offset) - 1
+        return i >= 0 and self.pieces[i] == offset
+
+    def _pieces(self) -> list[int]:
         if self.pieces is None:
             self.pieces = [0] + [m.end() for m in _PIECE_END.finditer(self.text)]
+        return self.pieces
+
+    def _segment_around(self, offset: int) -> None:
+        self._pieces()
         bounds = self._piece(offset)
         if bounds is None:
             return
