@@ -9,7 +9,6 @@ committing the register in batches as results come back, so a stopped run resume
 from __future__ import annotations
 
 import gc
-import importlib
 import json
 import time
 from contextlib import ExitStack
@@ -95,7 +94,9 @@ def run_batch(inputs: list[str], out_dir: str | Path, jobs: int = 1, keep_result
 def _load_register() -> None:
     """Import the register's store and exports (pandas, SQLAlchemy, networkx), and leave them, like
     the rules, out of the collector's scans (this process keeps every result's rows until the end)."""
-    importlib.import_module(".register.update", __package__).preload()
+    from .register.update import preload
+
+    preload()
     gc.freeze()
 
 

@@ -11,9 +11,8 @@ as it is (its parts are never shared).
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable
-
 from io import BytesIO
+from typing import Any, Callable
 
 from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
 from docx.opc.package import Unmarshaller
@@ -79,7 +78,7 @@ def derived(document, name: str, compute: Callable[[Any], Any]) -> Any:
     except KeyError:  # no sheet: python-docx supplies its default one, made afresh
         return compute(document.part.styles.element)
     memo = getattr(part, "derived", None)
-    if memo is None:  # a part python-docx made itself
+    if memo is None:  # the styles relationship leads to a part of another type (a malformed file)
         return compute(part.element)
     if name not in memo:
         memo[name] = compute(part.element)
