@@ -9,6 +9,7 @@ inside the writer function: it imports register.columns, so a module-level impor
 from __future__ import annotations
 
 import html
+import threading
 from datetime import date
 from typing import Optional
 
@@ -129,11 +130,16 @@ def report_section(tables) -> str:
 
 def _cascade_of(tables) -> tuple[nx.DiGraph, list[Link]]:
     """The citation graph and the cascade of the register's tables, computed once for them: a process
-    writing both the workbook and the report (a large register's run) builds them once."""
-    if "cascade" not in tables.derived:
-        from .dispatches import from_tables
+    writing both the workbook and the report builds them once, also when the workbook's rows are
+    read by another thread (see register.piped)."""
+    with _DERIVING:
+        if "cascade" not in tables.derived:
+            from .dispatches import from_tables
 
-        dispatches = from_tables(tables)
-        graph = build_graph(dispatches)
-        tables.derived["cascade"] = (graph, links(dispatches, graph))
-    return tables.derived["cascade"]
+            dispatches = from_tables(tables)
+            graph = build_graph(dispatches)
+            tables.derived["cascade"] = (graph, links(dispatches, graph))
+        return tables.derived["cascade"]
+
+
+_DERIVING = threading.Lock()

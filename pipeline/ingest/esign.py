@@ -33,7 +33,7 @@ def _signature(embedded) -> Signature:
     when = embedded.self_reported_timestamp
     organization = subject.get("organization_name") or subject.get("organizational_unit_name")
     return Signature(signed_at=when.isoformat() if when else None, name=_one(subject.get("common_name")),
-                     organization=_one(organization), field_name=embedded.field_name)
+                     organization=_one(organization), field_name=_one(embedded.field_name))
 
 
 def _one(value) -> str | None:

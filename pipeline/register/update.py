@@ -16,16 +16,18 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from .. import __version__, atomic
+from .. import __version__, atomic, memory
 from .calendar import write_calendars
 from .dataset import write_dataset
 from .errors import RegisterError
 from .export import ALL_FORMATS, export_all
+from .piped import PipedWriter
 from .report import write_report
 from .rows import Incoming
 from .status import DUE_SOON_DAYS
 from .store import Store
 from .tables import Tables, build
+from .xlsx import workbook_parts, write_workbook
 
 
 @dataclass
@@ -51,6 +53,7 @@ def update_register(items: list[Incoming], seen: set[str], scope: list[str], inp
     try:
         record = store.sync(items, seen, scope, today, inputs, failed)
         items.clear()
+        memory.release()  # the run's rows, gone: their pages back before the tables are built
         outputs = write_outputs(store, out_dir, today, soon_days, formats, jobs)
     finally:
         store.close()
@@ -58,12 +61,12 @@ def update_register(items: list[Incoming], seen: set[str], scope: list[str], inp
                            warnings=record.warnings, outputs=outputs)
 
 
-# Exports written by processes forked for them while this process writes the others: the workbook,
-# and the report with the calendars, are the two largest (about half the export time).
-OFFLOADED = (frozenset({"xlsx"}), frozenset({"report", "calendar"}))
-# Forked writers share the tables but each builds its export in memory of its own (the workbook's
-# cells: about 5 KB a task): above this many tasks every export is written here, one after another.
+# Exports written by a process forked for them while this process writes the others: the report
+# with the calendars. It inherits the tables, and the pages of them it reads become its own copies,
+# so above OFFLOAD_MAX_TASKS tasks they are written here, one after another.
+OFFLOADED = frozenset({"report", "calendar"})
 OFFLOAD_MAX_TASKS = 20_000
+WORKBOOK = "register.xlsx"
 
 
 def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int = DUE_SOON_DAYS,
@@ -71,9 +74,10 @@ def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int
     """register.xlsx, the CSV/Parquet tables and their dataset, import/, report.html and
     calendar/*.ics from the store (those named in `formats`).
 
-    With `jobs` > 1 and a register of up to OFFLOAD_MAX_TASKS tasks, the largest exports are written
-    by processes forked once the tables are built (they inherit them: nothing is copied), in parallel
-    with the others written here.
+    With `jobs` > 1 the workbook (the largest export, a third of the time of them all) is written by
+    a process of its own fed its rows through a pipe (`piped.py`), whatever the register's size; and with up to
+    OFFLOAD_MAX_TASKS tasks, the report and calendars by a process forked once the tables are built
+    (it inherits them), in parallel with the others written here.
     """
     out, formats = Path(out_dir), set(formats)
     stamp = _outputs_stamp(store, today, soon_days, formats)
@@ -81,25 +85,43 @@ def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int
     if unchanged is not None:
         return unchanged
     tables = build(store.snapshot(), today, soon_days)
-    offload = jobs > 1 and len(tables.tasks) <= OFFLOAD_MAX_TASKS
-    parts = [part & formats for part in OFFLOADED if offload and part & formats]
+    memory.release()  # the snapshot's frames and the build's intermediate ones
+    piped = jobs > 1 and "xlsx" in formats
+    part = OFFLOADED & formats if jobs > 1 and len(tables.tasks) <= OFFLOAD_MAX_TASKS else frozenset()
     try:
-        with frozen_heap(), _forked_writers(tables, len(parts)) as pool:
-            futures = [pool.submit(_write_inherited, out, part) for part in parts] if pool else []
-            written = write_part(tables, out, formats.difference(*parts))
-            if "parquet" in formats:
-                written.append(write_dataset(out))
-            for future, part in zip(futures, parts):
-                try:
-                    written += future.result()
-                except OSError:
-                    raise
-                except Exception:  # noqa: BLE001 - a writer gone (killed, out of memory): write it here
-                    written += write_part(tables, out, part)
+        with frozen_heap():
+            # Forked in this order, before the thread that feeds the workbook (see PipedWriter).
+            with _workbook_writer(out / WORKBOOK, piped) as book, _forked_writers(tables, 1 if part else 0) as pool:
+                future = pool.submit(_write_inherited, out, part) if pool else None
+                if book:
+                    book.feed(workbook_parts(tables))
+                written = write_part(tables, out, formats - part - ({"xlsx"} if book else set()))
+                if "parquet" in formats:
+                    written.append(write_dataset(out))
+                if future is not None:
+                    try:
+                        written += future.result()
+                    except OSError:
+                        raise
+                    except Exception:  # noqa: BLE001 - a writer gone (killed, out of memory): write it here
+                        written += write_part(tables, out, part)
+                if book:
+                    if not book.result():  # the writer gone: written here
+                        write_workbook(out / WORKBOOK, tables)
+                    written.append(out / WORKBOOK)
         _save_stamp(out, stamp, written)
     except OSError as e:
         raise RegisterError("R005", path=getattr(e, "filename", None) or out, detail=e.strerror or e) from e
     return written
+
+
+@contextmanager
+def _workbook_writer(path: Path, piped: bool) -> Iterator[Optional[PipedWriter]]:
+    if not piped:
+        yield None
+        return
+    with PipedWriter(path) as writer:
+        yield writer
 
 
 # The outputs' stamp: what they were written from. A run that changes nothing in the register, on the

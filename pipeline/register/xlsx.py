@@ -1,130 +1,63 @@
-"""register.xlsx: a summary sheet and one sheet per table, laid out for clerks.
+"""register.xlsx from the register's tables: a summary sheet and one sheet per table, for clerks.
 
-Vietnamese headers, frozen header row, autofilter, widths from the content, wrapped long text,
-deadlines as real dates. Overdue and due-within-N-days rows are coloured by conditional formatting
-that compares with TODAY(), so the colours are still right when the file is opened days later.
-Untrusted text never becomes a formula (see cells.py).
-
-Written with XlsxWriter: it streams rows and shares one format object per kind of cell, about four
-times faster than building openpyxl cells one by one (the workbook was the largest export cost).
+This side reads the tables and turns them into the parts `workbook.write_parts` lays out, in chunks
+of rows, so that the workbook can be written by another process fed through a pipe (see piped.py).
 """
 from __future__ import annotations
 
-import io
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator, Optional
 
 import pandas as pd
-import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
 
-from .. import atomic
-from .cells import FORMULA_STARTS, is_formula_like, plain, xlsx_text
-from .columns import (DOCUMENT_COLUMNS, OBLIGATION_COLUMNS, REFERENCE_COLUMNS, STATUS_LABELS, TASK_COLUMNS,
-                      VALUE_LABELS, Column, label)
+from .cells import plain
+from .columns import (DOCUMENT_COLUMNS, OBLIGATION_COLUMNS, REFERENCE_COLUMNS, STATUS_LABELS, TASK_COLUMNS, Column,
+                      label)
 from .tables import Tables
+from .workbook import SHEETS, write_parts
 
-SHEETS = ("Tổng hợp", "Nhiệm vụ", "Theo đơn vị", "Văn bản", "Văn bản dẫn chiếu")
-DATE_FORMAT = "DD/MM/YYYY"
-OVERDUE_COLOUR = "#F8CBAD"
-SOON_COLOUR = "#FFE699"
-HEADER_COLOUR = "#DDEBF7"
 WIDTHS = {"long": 60, "date": 12, "int": 9, "float": 9, "list": 45}
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 # Above this many task and obligation rows, constant_memory: each row goes to a temporary file as it is
 # written (rows in order), so a register of a hundred thousand tasks does not hold millions of cells in
 # memory. Below, cells are kept and repeated texts shared, which writes the workbook about 15% faster.
 CONSTANT_MEMORY_ROWS = 20_000
 
-
-class _Formats:
-    """One format object per kind of cell: the workbook then stores each style once."""
-
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
-        self.header = book.add_format({"bold": True, "bg_color": HEADER_COLOUR, "pattern": 1,
-                                       "text_wrap": True, "valign": "top"})
-        self.bold_header = book.add_format({"bold": True, "bg_color": HEADER_COLOUR, "pattern": 1})
-        self.top = book.add_format({"valign": "top"})
-        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
-        self.date = book.add_format({"num_format": DATE_FORMAT, "valign": "top"})
-        self.plain_date = book.add_format({"num_format": DATE_FORMAT})
-        self.quoted_top = book.add_format({"valign": "top", "quote_prefix": True})
-        self.quoted_wrap = book.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
-        # Conditional fills: both colours set, as Excel reads bgColor and other readers fgColor.
-        self.overdue = book.add_format({"bg_color": OVERDUE_COLOUR, "fg_color": OVERDUE_COLOUR, "pattern": 1})
-        self.soon = book.add_format({"bg_color": SOON_COLOUR, "fg_color": SOON_COLOUR, "pattern": 1})
+__all__ = ["SHEETS", "workbook_parts", "write_workbook", "summary_rows"]
 
 
 def write_workbook(path: str | Path, tables: Tables) -> None:
-    buffer = io.BytesIO()
-    large = len(tables.tasks) + len(tables.obligations) > CONSTANT_MEMORY_ROWS
-    book = xlsxwriter.Workbook(buffer, {**WORKBOOK_OPTIONS, "constant_memory": large})
-    formats = _Formats(book)
-    _summary(book.add_worksheet(SHEETS[0]), tables, formats)
+    write_parts(path, workbook_parts(tables))
+
+
+# The workbook as a stream of parts (plain picklable tuples), so that another process can write it
+# while this one writes other exports: ("book", constant_memory), ("summary", rows),
+# ("sheet", title, columns, rows, widths, soon_days or None), then its ("rows", one list per column)
+# chunks of CHUNK_ROWS rows. The writer never needs the tables, only this stream.
+CHUNK_ROWS = 2_000
+
+
+def workbook_parts(tables: Tables) -> Iterator[tuple]:
+    yield "book", len(tables.tasks) + len(tables.obligations) > CONSTANT_MEMORY_ROWS
+    yield "summary", list(summary_rows(tables))
     for title, frame, columns in ((SHEETS[1], tables.tasks, TASK_COLUMNS),
                                   (SHEETS[2], tables.obligations, OBLIGATION_COLUMNS),
                                   (SHEETS[3], tables.documents, DOCUMENT_COLUMNS),
                                   (SHEETS[4], tables.references, REFERENCE_COLUMNS)):
-        sheet = book.add_worksheet(title)
-        _table(sheet, frame, columns, formats)
-        if columns in (TASK_COLUMNS, OBLIGATION_COLUMNS):
-            _highlight(sheet, columns, len(frame), tables.soon_days, formats)
+        highlight = tables.soon_days if columns in (TASK_COLUMNS, OBLIGATION_COLUMNS) else None
+        yield from _sheet_parts(title, frame, columns, highlight)
     from ..cascade.exports import CASCADE_COLUMNS, SHEET_TITLE, cascade_sheet  # cascade builds on register columns
 
-    _table(book.add_worksheet(SHEET_TITLE), cascade_sheet(tables), CASCADE_COLUMNS, formats)
-    book.close()
-    atomic.write_bytes(path, buffer.getbuffer())
+    yield from _sheet_parts(SHEET_TITLE, cascade_sheet(tables), CASCADE_COLUMNS, None)
 
 
-def _table(sheet, frame: pd.DataFrame, columns: tuple[Column, ...], formats: _Formats) -> None:
-    for c, column in enumerate(columns):
-        sheet.write_string(0, c, column.header, formats.header)
+def _sheet_parts(title: str, frame: pd.DataFrame, columns: tuple[Column, ...],
+                 soon_days: Optional[int]) -> Iterator[tuple]:
     rows = len(frame)
-    write = sheet.write_string
-    cols = []
-    for c, column in enumerate(columns):
-        wrapped = column.kind in ("long", "list")
-        cols.append((c, frame[column.key].tolist() if column.key in frame else [None] * rows, column.key, column.kind,
-                     wrapped, VALUE_LABELS.get(column.key), formats.wrap if wrapped else formats.top))
-    for r in range(rows):  # row by row: constant_memory writes each row out when the next one starts
-        for c, values, key, kind, wrapped, labels, text_format in cols:
-            value = values[r]
-            if type(value) is str and value and not value.startswith(FORMULA_STARTS):  # most cells: plain text
-                write(r + 1, c, xlsx_text(labels.get(value, value) if labels else value), text_format)
-            else:
-                _put(sheet, r + 1, c, label(key, plain_or_date(value)), kind, wrapped, formats)
-    _layout(sheet, frame, columns)
-
-
-def plain_or_date(value: Any) -> Any:
-    return value if isinstance(value, date) else plain(value)
-
-
-def _put(sheet, row: int, col: int, value: Any, kind: str, wrapped: bool, formats: _Formats) -> None:
-    if value is None or value == "":
-        return
-    if kind == "date" and isinstance(value, date):
-        sheet.write_datetime(row, col, value if isinstance(value, datetime) else datetime(value.year, value.month,
-                                                                                           value.day), formats.date)
-    elif isinstance(value, str):
-        if is_formula_like(value):  # text, never a formula, and Excel keeps it text when the cell is edited
-            sheet.write_string(row, col, xlsx_text(value), formats.quoted_wrap if wrapped else formats.quoted_top)
-        else:
-            sheet.write_string(row, col, xlsx_text(value), formats.wrap if wrapped else formats.top)
-    elif isinstance(value, bool):
-        sheet.write_boolean(row, col, value, formats.top)
-    elif isinstance(value, (int, float)):
-        sheet.write_number(row, col, value, formats.top)
-    else:
-        sheet.write_string(row, col, xlsx_text(str(value)), formats.wrap if wrapped else formats.top)
-
-
-def _layout(sheet, frame: pd.DataFrame, columns: tuple[Column, ...]) -> None:
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
-    for i, column in enumerate(columns):
-        sheet.set_column(i, i, _width(column, frame))
+    yield "sheet", title, columns, rows, [_width(c, frame) for c in columns], soon_days
+    values = [frame[c.key].tolist() if c.key in frame else None for c in columns]
+    for start in range(0, rows, CHUNK_ROWS):
+        end = min(start + CHUNK_ROWS, rows)
+        yield "rows", [v[start:end] if v is not None else [None] * (end - start) for v in values]
 
 
 def _width(column: Column, frame: pd.DataFrame) -> float:
@@ -133,36 +66,6 @@ def _width(column: Column, frame: pd.DataFrame) -> float:
     values = frame[column.key].head(500) if column.key in frame else []
     longest = max([len(str(label(column.key, plain(v)) or "")) for v in values] + [len(column.header) // 2, 6])
     return min(longest + 2, 40)
-
-
-def _highlight(sheet, columns: tuple[Column, ...], rows: int, soon_days: int, formats: _Formats) -> None:
-    """Colour overdue and soon-due rows by formula on the next due date, skipping done and withdrawn."""
-    names = [c.key for c in columns]
-    due = f"${xl_col_to_name(names.index('next_due'))}2"
-    state = f"${xl_col_to_name(names.index('status'))}2"
-    open_ = f'{state}<>"{STATUS_LABELS["done"]}",{state}<>"{STATUS_LABELS["withdrawn"]}"'
-    area = f"A2:{xl_col_to_name(len(columns) - 1)}{max(rows + 1, 2)}"
-    sheet.conditional_format(area, {"type": "formula", "criteria": f"=AND(ISNUMBER({due}),{due}<TODAY(),{open_})",
-                                    "format": formats.overdue, "stop_if_true": True})
-    sheet.conditional_format(area, {
-        "type": "formula", "criteria": f"=AND(ISNUMBER({due}),{due}>=TODAY(),{due}<=TODAY()+{soon_days},{open_})",
-        "format": formats.soon, "stop_if_true": True})
-
-
-def _summary(sheet, tables: Tables, formats: _Formats) -> None:
-    sheet.write_string(0, 0, "Chỉ tiêu", formats.bold_header)
-    sheet.write_string(0, 1, "Giá trị", formats.bold_header)
-    for row, (name, value) in enumerate(summary_rows(tables), start=1):
-        sheet.write_string(row, 0, name)
-        if isinstance(value, date):
-            sheet.write_datetime(row, 1, datetime(value.year, value.month, value.day), formats.plain_date)
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            sheet.write_number(row, 1, value)
-        elif value is not None:
-            sheet.write_string(row, 1, xlsx_text(str(value)))
-    sheet.freeze_panes(1, 0)
-    sheet.set_column(0, 0, 48)
-    sheet.set_column(1, 1, 22)
 
 
 def summary_rows(tables: Tables) -> Iterable[tuple[str, Any]]:
