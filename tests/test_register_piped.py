@@ -86,3 +86,12 @@ def test_a_workbook_that_cannot_be_written_is_a_clear_error(register, tmp_path, 
     assert raised.value.code == "R005" and "register.xlsx" in str(raised.value)
     assert (tmp_path / "tasks.csv").exists(), "the other exports were written"
     assert not list(tmp_path.glob(".register.xlsx.*")), "no temporary file left"
+
+
+def test_a_writer_that_cannot_start_leaves_the_workbook_to_this_process(register, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(piped.subprocess, "Popen", refuse)
+    _write(register, tmp_path)
+    assert _sheets(tmp_path / "register.xlsx") == _sheets(register / "register.xlsx")

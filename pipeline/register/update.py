@@ -117,10 +117,16 @@ def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int
 
 @contextmanager
 def _workbook_writer(path: Path, piped: bool) -> Iterator[Optional[PipedWriter]]:
-    if not piped:
+    """The workbook's writer process, or None: not asked for, or it could not be started (the
+    workbook is then written here, as with `--jobs 1`)."""
+    try:
+        writer = PipedWriter(path) if piped else None
+    except OSError:  # no interpreter to start (an embedded or frozen Python), no processes left
+        writer = None
+    if writer is None:
         yield None
         return
-    with PipedWriter(path) as writer:
+    with writer:
         yield writer
 
 
