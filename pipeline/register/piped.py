@@ -17,7 +17,6 @@ import os
 import pickle
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -34,13 +33,12 @@ class PipedWriter:
     """
 
     def __init__(self, path: str | Path) -> None:
-        # Its standard error (a traceback, if it fails: the workbook is then written here and meets the
-        # same error) to a file, not a pipe that could fill and stop it.
-        self._stderr = tempfile.TemporaryFile()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(PACKAGE_ROOT),
                                                                          os.environ.get("PYTHONPATH")) if p)}
+        # Its standard error is dropped: if it fails, the workbook is written here and meets the same
+        # error, reported as the run's.
         self._process = subprocess.Popen([sys.executable, "-m", WRITER], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=self._stderr, env=env,
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                                          close_fds=True)
         self._path = str(path)
         self._thread: Optional[threading.Thread] = None
@@ -102,4 +100,3 @@ class PipedWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-        self._stderr.close()

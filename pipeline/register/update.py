@@ -75,8 +75,8 @@ def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int
     calendar/*.ics from the store (those named in `formats`).
 
     With `jobs` > 1 the workbook (the largest export, a third of the time of them all) is written by
-    a process of its own fed its rows through a pipe (`piped.py`), whatever the register's size; and with up to
-    OFFLOAD_MAX_TASKS tasks, the report and calendars by a process forked once the tables are built
+    a process of its own fed its rows through a pipe (`piped.py`), whatever the register's size; and
+    with up to OFFLOAD_MAX_TASKS tasks, the report and calendars by a process forked once the tables are built
     (it inherits them), in parallel with the others written here.
     """
     out, formats = Path(out_dir), set(formats)
@@ -89,26 +89,26 @@ def write_outputs(store: Store, out_dir: str | Path, today: date, soon_days: int
     piped = jobs > 1 and "xlsx" in formats
     part = OFFLOADED & formats if jobs > 1 and len(tables.tasks) <= OFFLOAD_MAX_TASKS else frozenset()
     try:
-        with frozen_heap():
-            # Forked in this order, before the thread that feeds the workbook (see PipedWriter).
-            with _workbook_writer(out / WORKBOOK, piped) as book, _forked_writers(tables, 1 if part else 0) as pool:
-                future = pool.submit(_write_inherited, out, part) if pool else None
-                if book:
-                    book.feed(workbook_parts(tables))
-                written = write_part(tables, out, formats - part - ({"xlsx"} if book else set()))
-                if "parquet" in formats:
-                    written.append(write_dataset(out))
-                if future is not None:
-                    try:
-                        written += future.result()
-                    except OSError:
-                        raise
-                    except Exception:  # noqa: BLE001 - a writer gone (killed, out of memory): write it here
-                        written += write_part(tables, out, part)
-                if book:
-                    if not book.result():  # the writer gone: written here
-                        write_workbook(out / WORKBOOK, tables)
-                    written.append(out / WORKBOOK)
+        # The writers started in this order, before the thread that feeds the workbook (see PipedWriter).
+        with frozen_heap(), _workbook_writer(out / WORKBOOK, piped) as book, \
+                _forked_writers(tables, 1 if part else 0) as pool:
+            future = pool.submit(_write_inherited, out, part) if pool else None
+            if book:
+                book.feed(workbook_parts(tables))
+            written = write_part(tables, out, formats - part - ({"xlsx"} if book else set()))
+            if "parquet" in formats:
+                written.append(write_dataset(out))
+            if future is not None:
+                try:
+                    written += future.result()
+                except OSError:
+                    raise
+                except Exception:  # noqa: BLE001 - a writer gone (killed, out of memory): write it here
+                    written += write_part(tables, out, part)
+            if book:
+                if not book.result():  # the writer gone: written here
+                    write_workbook(out / WORKBOOK, tables)
+                written.append(out / WORKBOOK)
         _save_stamp(out, stamp, written)
     except OSError as e:
         raise RegisterError("R005", path=getattr(e, "filename", None) or out, detail=e.strerror or e) from e

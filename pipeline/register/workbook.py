@@ -90,10 +90,9 @@ class _Sheet:
                  soon_days: Optional[int]) -> None:
         self.sheet, self.formats, self.columns, self.rows = sheet, formats, columns, rows
         self.widths, self.soon_days, self.next_row = widths, soon_days, 1
-        for c, column in enumerate(columns):
-            sheet.write_string(0, c, column.header, formats.header)
         self.kinds = []
         for c, column in enumerate(columns):
+            sheet.write_string(0, c, column.header, formats.header)
             wrapped = column.kind in ("long", "list")
             self.kinds.append((c, column.key, column.kind, wrapped, VALUE_LABELS.get(column.key),
                                formats.wrap if wrapped else formats.top))
@@ -101,8 +100,8 @@ class _Sheet:
     def write_rows(self, values: list[list[Any]]) -> None:
         sheet, formats, write = self.sheet, self.formats, self.sheet.write_string
         columns = [(values[kind[0]], *kind) for kind in self.kinds]
-        first = self.next_row
-        for i in range(len(values[0]) if values else 0):
+        first, count = self.next_row, len(values[0]) if values else 0
+        for i in range(count):
             r = first + i
             for column, c, key, kind, wrapped, labels, text_format in columns:
                 value = column[i]
@@ -110,7 +109,7 @@ class _Sheet:
                     write(r, c, xlsx_text(labels.get(value, value) if labels else value), text_format)
                 else:
                     _put(sheet, r, c, label(key, plain_or_date(value)), kind, wrapped, formats)
-        self.next_row = first + (len(values[0]) if values else 0)
+        self.next_row = first + count
 
     def finish(self) -> None:
         sheet = self.sheet
